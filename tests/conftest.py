@@ -1,0 +1,161 @@
+"""Shared fixtures: every storage test runs on SQLite and on a real PostgreSQL.
+
+PostgreSQL comes from ``YUQING_TEST_DATABASE_URL`` when it is set, otherwise from a
+private server that this session starts with ``pgserver``. If neither works the
+tests fail loudly; they never skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from yuqing.store.db import Database, normalise_url
+from yuqing.store.migrate import upgrade
+from yuqing.store.models import Base
+
+BACKENDS = ("sqlite", "postgresql")
+_backend_results: Counter[tuple[str, str]] = Counter()
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    """URL of a PostgreSQL server for the whole run."""
+    given = os.environ.get("YUQING_TEST_DATABASE_URL")
+    if given:
+        yield normalise_url(given)
+        return
+    import pgserver
+
+    folder = tempfile.mkdtemp(prefix="yuqing-pg-")
+    server = pgserver.get_server(folder, cleanup_mode="stop")
+    try:
+        yield normalise_url(server.get_uri())
+    finally:
+        server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class Databases:
+    """Makes empty databases of either backend; drops them at the end."""
+
+    def __init__(self, pg_url: str, tmp: Path) -> None:
+        self.pg_url = pg_url
+        self.tmp = tmp
+        self.schemas: list[str] = []
+        self.opened: list[Database] = []
+
+    def empty(self, backend: str) -> Database:
+        if backend == "sqlite":
+            db = Database(f"sqlite:///{self.tmp / (uuid.uuid4().hex + '.db')}")
+        else:
+            schema = "yuqing_t_" + uuid.uuid4().hex[:12]
+            admin = Database(self.pg_url)
+            with admin.engine.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            admin.dispose()
+            self.schemas.append(schema)
+            url = make_url(self.pg_url).update_query_dict({"options": f"-csearch_path={schema}"})
+            db = Database(url.render_as_string(hide_password=False))
+        self.opened.append(db)
+        return db
+
+    def close(self) -> None:
+        for db in self.opened:
+            db.dispose()
+        if self.schemas:
+            admin = Database(self.pg_url)
+            with admin.engine.begin() as conn:
+                for schema in self.schemas:
+                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(pg_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    maker = Databases(pg_server_url, tmp_path_factory.mktemp("db"))
+    yield maker
+    maker.close()
+
+
+@pytest.fixture(scope="session")
+def _migrated(databases: Databases) -> dict[str, Database]:
+    """One migrated database per backend, emptied between tests."""
+    made = {}
+    for backend in BACKENDS:
+        db = databases.empty(backend)
+        upgrade(db)
+        made[backend] = db
+    return made
+
+
+def _empty_tables(db: Database) -> None:
+    tables = [t.name for t in Base.metadata.sorted_tables]
+    with db.engine.begin() as conn:
+        if db.is_sqlite:
+            conn.exec_driver_sql("INSERT INTO item_search(item_search) VALUES ('delete-all')")
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+            for name in reversed(tables):
+                conn.exec_driver_sql(f'DELETE FROM "{name}"')
+            if _has_sequence(conn):
+                conn.exec_driver_sql("DELETE FROM sqlite_sequence")
+        else:
+            names = ", ".join(f'"{n}"' for n in [*tables, "item_search"])
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+def _has_sequence(conn: Any) -> bool:
+    row = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
+    ).first()
+    return row is not None
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, _migrated: dict[str, Database]) -> Iterator[Database]:
+    """A migrated, empty database on each backend in turn."""
+    database = _migrated[request.param]
+    _empty_tables(database)
+    yield database
+
+
+@pytest.fixture
+def sqlite_db(_migrated: dict[str, Database]) -> Iterator[Database]:
+    database = _migrated["sqlite"]
+    _empty_tables(database)
+    yield database
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when != "call" and not (report.when == "setup" and report.outcome != "passed"):
+        return
+    for backend in BACKENDS:
+        if f"[{backend}" in report.nodeid or f"-{backend}]" in report.nodeid:
+            _backend_results[(backend, report.outcome)] += 1
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _backend_results:
+        return
+    terminalreporter.section("storage and search tests by database backend")
+    for backend in BACKENDS:
+        counts = {o: n for (b, o), n in _backend_results.items() if b == backend}
+        terminalreporter.write_line(
+            f"{backend:>10}: " + ", ".join(f"{n} {o}" for o, n in sorted(counts.items()))
+        )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    given = os.environ.get("YUQING_TEST_DATABASE_URL")
+    where = f"YUQING_TEST_DATABASE_URL={given}" if given else "a private server started with pgserver"
+    return f"yuqing storage tests: SQLite files and PostgreSQL ({where})"

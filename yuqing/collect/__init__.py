@@ -1,0 +1,1 @@
+"""Collection: connectors, the polite fetcher, ingest and quarantine."""

@@ -1,0 +1,159 @@
+"""Turning collected records into stored items: normalise, pseudonymise, key,
+store in batches, and quarantine what cannot be stored — one bad record never
+sinks its batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from yuqing.collect.keys import content_hash, ingest_key
+from yuqing.collect.records import RawItem
+from yuqing.errors import BadInput
+from yuqing.store.db import Database
+from yuqing.store.items import insert_new_items, quarantine
+from yuqing.store.models import Source
+from yuqing.store.types import utcnow
+from yuqing.text import detect_script, matching_form, pseudonymise
+from yuqing.text.normalise import clean
+
+MAX_TEXT = 1_000_000  # characters; a longer "post" is a broken export, not speech
+
+
+@dataclass
+class IngestSummary:
+    read: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+
+    def add(self, other: IngestSummary) -> None:
+        self.read += other.read
+        self.stored += other.stored
+        self.duplicates += other.duplicates
+        self.quarantined += other.quarantined
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What ingest needs to know of a source, detached from any session."""
+
+    id: int | None
+    kind: str
+    is_public_outlet: bool
+    outlet_name: str | None
+
+    @classmethod
+    def of(cls, source: Source) -> SourceInfo:
+        return cls(source.id, source.kind, source.is_public_outlet, source.outlet_name)
+
+
+def prepare_row(
+    record: RawItem, source: SourceInfo, secret: str, collected_at: datetime
+) -> dict[str, Any]:
+    """The item row for a record, or BadInput naming the reason it cannot be stored."""
+    body = clean(record.body or "")
+    title = clean(record.title) if record.title else None
+    if not body and not title:
+        raise BadInput("no text: both title and body are empty")
+    if len(body) > MAX_TEXT:
+        raise BadInput(f"text of {len(body)} characters exceeds the limit of {MAX_TEXT}")
+    published = record.published_at or collected_at
+    if published.tzinfo is None:
+        raise BadInput("publication time has no time zone")
+    for name in ("likes", "reposts", "comments", "views"):
+        if getattr(record, name) < 0:
+            raise BadInput(f"negative {name} count")
+    norm = matching_form(f"{title}\n{body}" if title else body)
+    digest = content_hash(norm)
+    author, is_outlet = _author(record.author, source, secret)
+    return {
+        "source_id": source.id,
+        "unit_id": record.unit_id,
+        "kind": record.kind,
+        "ingest_key": ingest_key(
+            source_id=source.id, url=record.url, platform_id=record.platform_id, digest=digest
+        ),
+        "url": record.url,
+        "platform_id": record.platform_id,
+        "content_hash": digest,
+        "title": title,
+        "text_original": body,
+        "text_norm": norm,
+        "lang": "zh",
+        "script": detect_script(body or title or ""),
+        "author": author,
+        "author_is_outlet": is_outlet,
+        "published_at": published,
+        "collected_at": collected_at,
+        "meta": record.meta,
+        "likes": record.likes,
+        "reposts": record.reposts,
+        "comments": record.comments,
+        "views": record.views,
+    }
+
+
+def _author(name: str | None, source: SourceInfo, secret: str) -> tuple[str | None, bool]:
+    """Registered public outlets keep their name; every other author becomes a pseudonym."""
+    if source.is_public_outlet:
+        return (source.outlet_name or name), True
+    if not name:
+        return None, False
+    return pseudonymise(name, secret, platform=source.kind), False
+
+
+def ingest(
+    db: Database,
+    source: SourceInfo,
+    records: Iterable[RawItem],
+    *,
+    secret: str,
+    batch_size: int = 2000,
+    on_batch: Callable[[IngestSummary], None] | None = None,
+) -> IngestSummary:
+    """Store records in batches, each batch one transaction; returns the tallies."""
+    total = IngestSummary()
+    batch: list[RawItem] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= batch_size:
+            total.add(_store_batch(db, source, batch, secret, on_batch))
+            batch = []
+    if batch:
+        total.add(_store_batch(db, source, batch, secret, on_batch))
+    return total
+
+
+def _store_batch(
+    db: Database,
+    source: SourceInfo,
+    batch: list[RawItem],
+    secret: str,
+    on_batch: Callable[[IngestSummary], None] | None,
+) -> IngestSummary:
+    summary = IngestSummary(read=len(batch))
+    collected_at = utcnow()
+    rows = []
+    with db.transaction() as session:
+        for record in batch:
+            try:
+                rows.append(prepare_row(record, source, secret, collected_at))
+            except BadInput as exc:
+                quarantine(
+                    session,
+                    source_id=source.id,
+                    origin=record.origin or "(unknown)",
+                    position=record.position,
+                    reason=exc.message,
+                    raw=(record.title or "") + "\n" + (record.body or ""),
+                )
+                summary.quarantined += 1
+        inserted = insert_new_items(session, rows)
+    summary.stored = len(inserted)
+    summary.duplicates = len(rows) - summary.stored
+    if on_batch is not None:
+        on_batch(summary)
+    return summary

@@ -1,0 +1,124 @@
+"""Settings, declared once with their help text.
+
+Read from ``yuqing.toml`` in the working directory (or the file named by
+``YUQING_CONFIG``) and from ``YUQING_*`` environment variables, which win.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from yuqing.errors import ConfigError
+
+DEFAULT_DATA_DIR = Path("yuqing-data")
+PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "please-change"}
+
+
+def config_file() -> Path:
+    """The TOML file settings are read from."""
+    return Path(os.environ.get("YUQING_CONFIG", "yuqing.toml"))
+
+
+class Settings(BaseSettings):
+    """Every setting of a deployment. Environment: ``YUQING_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="YUQING_", extra="forbid")
+
+    data_dir: Path = Field(
+        DEFAULT_DATA_DIR,
+        description="Folder for the SQLite database, the secret key, uploads and exports.",
+    )
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL; empty means the SQLite file yuqing.db under data_dir. "
+        "PostgreSQL: postgresql+psycopg://user:password@host/dbname",
+    )
+    secret_key: str = Field(
+        "",
+        description="Key for session cookies and author pseudonyms. Empty: generated once "
+        "and kept in data_dir/secret.key. Changing it re-keys every pseudonym.",
+    )
+    timezone: str = Field("Asia/Shanghai", description="The desk's time zone (IANA name).")
+    city_name: str = Field("", description="Name of the jurisdiction shown in the UI and reports.")
+    session_hours: int = Field(12, ge=1, le=720, description="Hours a login stays valid.")
+    cookie_secure: bool = Field(
+        True,
+        description="Mark the session cookie Secure (browsers still accept it on 127.0.0.1).",
+    )
+    host: str = Field("127.0.0.1", description="Address `yuqing serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `yuqing serve` listens on.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file())
+        return (init_settings, env_settings, toml)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to the SQLite file under ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'yuqing.db').as_posix()}"
+
+    def resolved_secret_key(self) -> str:
+        """The deployment secret; generated and stored on first use when not configured."""
+        if self.secret_key:
+            if self.secret_key.strip().lower() in PLACEHOLDER_SECRETS or len(self.secret_key) < 16:
+                raise ConfigError(
+                    "secret_key is a placeholder or shorter than 16 characters; "
+                    "set YUQING_SECRET_KEY to a long random value"
+                )
+            return self.secret_key
+        key_file = self.data_dir / "secret.key"
+        if key_file.exists():
+            return key_file.read_text(encoding="utf-8").strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        key_file.write_text(key, encoding="utf-8")
+        key_file.chmod(0o600)
+        return key
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings, turning validation problems into one readable ConfigError."""
+    try:
+        return Settings(**overrides)
+    except ValueError as exc:  # pydantic.ValidationError is a ValueError
+        raise ConfigError(f"bad configuration ({config_file()} / YUQING_*): {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,73 @@
+"""Writing items: batched inserts that skip rows already stored, with the search
+index kept in step in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from yuqing.store import search
+from yuqing.store.models import Item, QuarantineEntry
+
+RAW_KEEP = 20_000  # characters of a rejected record kept for the analyst to look at
+
+
+def insert_new_items(session: Session, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Insert item rows whose ``ingest_key`` is not stored yet; index them.
+
+    Returns {ingest_key: new id} for the rows actually inserted, so the caller can
+    count duplicates. Two copies of one key inside ``rows`` store one row.
+    """
+    if not rows:
+        return {}
+    seen: set[str] = set()
+    unique = []
+    for row in rows:
+        if row["ingest_key"] not in seen:
+            seen.add(row["ingest_key"])
+            unique.append(row)
+    dialect = session.get_bind().dialect.name
+    stmt_factory = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    statement = (
+        stmt_factory(Item)
+        .on_conflict_do_nothing(index_elements=["ingest_key"])
+        .returning(Item.id, Item.ingest_key, sort_by_parameter_order=True)
+    )
+    inserted = {key: item_id for item_id, key in session.execute(statement, unique)}
+    by_key = {row["ingest_key"]: row for row in unique}
+    search.index_items(
+        session,
+        (
+            search.IndexRow(item_id, by_key[key]["published_at"], by_key[key]["text_norm"])
+            for key, item_id in inserted.items()
+        ),
+    )
+    return inserted
+
+
+def quarantine(
+    session: Session,
+    *,
+    origin: str,
+    reason: str,
+    position: str | None = None,
+    raw: str | None = None,
+    source_id: int | None = None,
+) -> None:
+    """Keep a rejected record with where it came from and why."""
+    session.execute(
+        insert(QuarantineEntry),
+        [
+            {
+                "source_id": source_id,
+                "origin": origin[:2000],
+                "position": position,
+                "reason": reason,
+                "raw": raw[:RAW_KEEP] if raw is not None else None,
+            }
+        ],
+    )

@@ -1,0 +1,50 @@
+"""Create and upgrade the schema with Alembic, from inside the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from yuqing.errors import StorageError
+from yuqing.store.db import Database
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(db: Database) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["database"] = db
+    return config
+
+
+def head_revision() -> str:
+    script = ScriptDirectory(str(MIGRATIONS))
+    head = script.get_current_head()
+    assert head is not None, "the package ships no migrations"
+    return head
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(db: Database, revision: str = "head") -> None:
+    """Bring the database to ``revision`` (default: the newest), keeping every row."""
+    config = alembic_config(db)
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+
+
+def require_current(db: Database) -> None:
+    """Refuse to run against a database that `yuqing init` has not brought up to date."""
+    current = current_revision(db)
+    if current != head_revision():
+        state = "empty" if current is None else f"at revision {current}"
+        raise StorageError(f"the database is {state}; run `yuqing init` to create or upgrade it")

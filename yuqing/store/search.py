@@ -1,0 +1,348 @@
+"""Chinese full-text search over items, the same on SQLite and PostgreSQL.
+
+Text is indexed as character bigrams: every run of Han characters becomes its
+overlapping bigrams followed by its last character alone ("核酸检测" → 核酸 酸检
+检测 测); other letters and digits become whole lower-case words. A query of two
+or more Han characters is the phrase of its bigrams, so it matches exactly that
+substring; a single character is a prefix query (its bigrams and tail tokens).
+That is correct for queries of any length, which neither FTS5's trigram
+tokenizer (nothing under 3 characters) nor PostgreSQL's parsers (whole clauses as
+one token) are.
+
+SQLite keeps the grams in a contentless FTS5 table whose rowid encodes the
+publication second and the item id, so a time window is a rowid range that FTS5
+seeks to, and "newest first" is its native rowid order. PostgreSQL keeps a
+``tsvector`` built from the same grams (as a literal, so no text-search
+configuration or locale is involved) beside the publication time.
+
+Callers pass text already in matching form (``yuqing.text.matching_form``): NFKC,
+simplified script, lower case. That is what makes 昆都侖 find 昆都仑.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import TextClause, bindparam, text
+from sqlalchemy.orm import Session
+
+from yuqing.errors import QueryError
+from yuqing.store.types import UTCDateTime
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN_RUN = re.compile(f"[{HAN}]+")
+_WORD = re.compile(r"[^\W_]+")
+MAX_WORD = 40
+ID_BITS = 30
+ID_MASK = (1 << ID_BITS) - 1
+# tsvector limits: positions above 16383 are clamped, at most 256 positions a lexeme.
+PG_MAX_POSITION = 16383
+PG_MAX_POSITIONS_PER_LEXEME = 256
+
+Sort = Literal["time", "relevance"]
+
+
+def _words(segment: str, out: list[str]) -> None:
+    out.extend(word[:MAX_WORD] for word in _WORD.findall(segment))
+
+
+def gram_tokens(norm_text: str) -> list[str]:
+    """The index tokens of a text in matching form, in order."""
+    tokens: list[str] = []
+    pos = 0
+    for run in _HAN_RUN.finditer(norm_text):
+        _words(norm_text[pos : run.start()], tokens)
+        chars = run.group()
+        tokens.extend([chars[i : i + 2] for i in range(len(chars) - 1)])
+        tokens.append(chars[-1])
+        pos = run.end()
+    _words(norm_text[pos:], tokens)
+    return tokens
+
+
+@dataclass(frozen=True)
+class Term:
+    """One part of a query: a phrase of bigrams, or a prefix (one Han char or a word)."""
+
+    kind: Literal["phrase", "prefix"]
+    tokens: tuple[str, ...]
+
+
+def query_terms(norm_query: str) -> list[Term]:
+    """Split a query in matching form into terms that must all match."""
+    terms: list[Term] = []
+    for chunk in norm_query.split():
+        pos = 0
+        for run in _HAN_RUN.finditer(chunk):
+            terms.extend(_word_terms(chunk[pos : run.start()]))
+            chars = run.group()
+            if len(chars) == 1:
+                terms.append(Term("prefix", (chars,)))
+            else:
+                terms.append(Term("phrase", tuple(chars[i : i + 2] for i in range(len(chars) - 1))))
+            pos = run.end()
+        terms.extend(_word_terms(chunk[pos:]))
+    return terms
+
+
+def _word_terms(segment: str) -> list[Term]:
+    return [Term("prefix", (word[:MAX_WORD],)) for word in _WORD.findall(segment)]
+
+
+def fts5_match(terms: Sequence[Term]) -> str:
+    """An FTS5 MATCH expression; tokens are letters and digits only, so quoting is safe."""
+    parts = []
+    for term in terms:
+        quoted = '"' + " ".join(term.tokens) + '"'
+        parts.append(quoted + "*" if term.kind == "prefix" else quoted)
+    return " AND ".join(parts)
+
+
+def _pg_lexeme(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def pg_tsquery(terms: Sequence[Term]) -> str:
+    parts = []
+    for term in terms:
+        if term.kind == "prefix":
+            parts.append(_pg_lexeme(term.tokens[0]) + ":*")
+        else:
+            parts.append("(" + " <-> ".join(_pg_lexeme(t) for t in term.tokens) + ")")
+    return " & ".join(parts)
+
+
+def pg_tsvector(norm_text: str) -> str:
+    """A tsvector literal of the text's grams with their positions."""
+    positions: dict[str, list[int]] = {}
+    for index, token in enumerate(gram_tokens(norm_text), start=1):
+        slots = positions.setdefault(token, [])
+        if len(slots) < PG_MAX_POSITIONS_PER_LEXEME:
+            slots.append(min(index, PG_MAX_POSITION))
+    return " ".join(
+        f"{_pg_lexeme(tok)}:{','.join(map(str, sorted(set(pos))))}"
+        for tok, pos in positions.items()
+    )
+
+
+def search_key(published_at: datetime, item_id: int) -> int:
+    """The FTS5 rowid of an item: publication second in the high bits, id in the low."""
+    seconds = max(0, int(published_at.timestamp()))
+    return (seconds << ID_BITS) | (item_id & ID_MASK)
+
+
+# --- keeping the index in step with items --------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    item_id: int
+    published_at: datetime
+    text_norm: str
+
+
+def index_items(session: Session, rows: Iterable[IndexRow]) -> int:
+    """Add items to the search index; returns how many."""
+    batch = list(rows)
+    if not batch:
+        return 0
+    if _dialect(session) == "sqlite":
+        session.execute(
+            text("INSERT INTO item_search(rowid, grams) VALUES (:key, :grams)"),
+            [
+                {"key": search_key(r.published_at, r.item_id), "grams": " ".join(gram_tokens(r.text_norm))}
+                for r in batch
+            ],
+        )
+    else:
+        session.execute(
+            text(
+                "INSERT INTO item_search(item_id, published_at, tsv) "
+                "VALUES (:id, :published, CAST(:tsv AS tsvector)) "
+                "ON CONFLICT (item_id) DO UPDATE SET published_at = EXCLUDED.published_at, "
+                "tsv = EXCLUDED.tsv"
+            ),
+            [
+                {"id": r.item_id, "published": r.published_at, "tsv": pg_tsvector(r.text_norm)}
+                for r in batch
+            ],
+        )
+    return len(batch)
+
+
+def unindex_items(session: Session, rows: Iterable[IndexRow]) -> None:
+    """Remove items from the index. On SQLite the rows must carry the text and time
+    that were indexed (a contentless FTS5 table forgets a row by being told it)."""
+    batch = list(rows)
+    if not batch:
+        return
+    if _dialect(session) == "sqlite":
+        session.execute(
+            text("INSERT INTO item_search(item_search, rowid, grams) VALUES ('delete', :key, :grams)"),
+            [
+                {"key": search_key(r.published_at, r.item_id), "grams": " ".join(gram_tokens(r.text_norm))}
+                for r in batch
+            ],
+        )
+    else:
+        session.execute(
+            text("DELETE FROM item_search WHERE item_id = :id"), [{"id": r.item_id} for r in batch]
+        )
+
+
+def clear_index(session: Session) -> None:
+    if _dialect(session) == "sqlite":
+        session.execute(text("INSERT INTO item_search(item_search) VALUES ('delete-all')"))
+    else:
+        session.execute(text("DELETE FROM item_search"))
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+# --- querying ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemQuery:
+    """What the item list asks for. ``text`` must be in matching form."""
+
+    text: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+    source_ids: Sequence[int] = ()
+    unit_ids: Sequence[int] = ()
+    topics: Sequence[str] = ()
+    statuses: Sequence[str] = ()
+    sort: Sort = "time"
+    limit: int = 50
+    offset: int = 0
+    terms: list[Term] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.sort not in ("time", "relevance"):
+            raise QueryError(f"unknown sort {self.sort!r}: use time or relevance")
+        if not 1 <= self.limit <= 1000 or self.offset < 0:
+            raise QueryError("limit must be 1–1000 and offset not negative")
+        for bound in (self.since, self.until):
+            if bound is not None and bound.tzinfo is None:
+                raise QueryError("time filters must carry a time zone")
+        object.__setattr__(self, "terms", query_terms(self.text))
+
+
+def search_item_ids(session: Session, query: ItemQuery) -> list[int]:
+    """Ids of the items that match, in the requested order, one page."""
+    statement, params = _build(session, query, count=False)
+    return [row[0] for row in session.execute(statement, params)]
+
+
+def count_items(session: Session, query: ItemQuery) -> int:
+    statement, params = _build(session, query, count=True)
+    return int(session.execute(statement, params).scalar_one())
+
+
+def _filters(query: ItemQuery, params: dict[str, object]) -> list[str]:
+    """WHERE clauses on ``items`` shared by both backends."""
+    clauses = []
+    if query.since is not None:
+        clauses.append("items.published_at >= :since")
+        params["since"] = query.since
+    if query.until is not None:
+        clauses.append("items.published_at < :until")
+        params["until"] = query.until
+    for column, values in (
+        ("source_id", query.source_ids),
+        ("unit_id", query.unit_ids),
+        ("topic", query.topics),
+        ("status", query.statuses),
+    ):
+        if values:
+            names = []
+            for i, value in enumerate(values):
+                params[f"{column}_{i}"] = value
+                names.append(f":{column}_{i}")
+            clauses.append(f"items.{column} IN ({', '.join(names)})")
+    return clauses
+
+
+def _statement(sql: str, params: dict[str, object]) -> TextClause:
+    """The SQL with its time parameters typed, so they are stored-format on both backends."""
+    statement = text(sql)
+    typed = [bindparam(key, type_=UTCDateTime()) for key in ("since", "until") if key in params]
+    return statement.bindparams(*typed) if typed else statement
+
+
+def _build(session: Session, query: ItemQuery, *, count: bool) -> tuple[TextClause, dict[str, object]]:
+    params: dict[str, object] = {}
+    clauses = _filters(query, params)
+    dialect = _dialect(session)
+    if not query.terms:
+        sql = _plain(clauses, query, count, params)
+    elif dialect == "sqlite":
+        sql = _sqlite(clauses, query, count, params)
+    else:
+        sql = _postgres(clauses, query, count, params)
+    return _statement(sql, params), params
+
+
+def _page(query: ItemQuery, params: dict[str, object]) -> str:
+    params["limit"] = query.limit
+    params["offset"] = query.offset
+    return " LIMIT :limit OFFSET :offset"
+
+
+def _plain(clauses: list[str], query: ItemQuery, count: bool, params: dict[str, object]) -> str:
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    if count:
+        return "SELECT count(*) FROM items" + where
+    return (
+        "SELECT items.id FROM items" + where + " ORDER BY items.published_at DESC, items.id DESC"
+        + _page(query, params)
+    )
+
+
+def _sqlite(clauses: list[str], query: ItemQuery, count: bool, params: dict[str, object]) -> str:
+    params["match"] = fts5_match(query.terms)
+    where = ["item_search MATCH :match"]
+    # The time window as a rowid range lets FTS5 seek instead of scanning the doclist.
+    if query.since is not None:
+        params["key_lo"] = search_key(query.since, 0) & ~ID_MASK
+        where.append("item_search.rowid >= :key_lo")
+    if query.until is not None:
+        params["key_hi"] = search_key(query.until, 0) | ID_MASK
+        where.append("item_search.rowid <= :key_hi")
+    # CROSS JOIN keeps FTS5 as the outer loop, so LIMIT stops the scan early.
+    head = (
+        "FROM item_search CROSS JOIN items ON items.id = (item_search.rowid & "
+        f"{ID_MASK}) WHERE " + " AND ".join(where + clauses)
+    )
+    if count:
+        return "SELECT count(*) " + head
+    order = "item_search.rank" if query.sort == "relevance" else "item_search.rowid DESC"
+    return f"SELECT items.id {head} ORDER BY {order}" + _page(query, params)
+
+
+def _postgres(clauses: list[str], query: ItemQuery, count: bool, params: dict[str, object]) -> str:
+    params["tsq"] = pg_tsquery(query.terms)
+    head = (
+        "FROM item_search JOIN items ON items.id = item_search.item_id "
+        "WHERE item_search.tsv @@ CAST(:tsq AS tsquery)"
+    )
+    if query.since is not None:
+        head += " AND item_search.published_at >= :since"
+    if query.until is not None:
+        head += " AND item_search.published_at < :until"
+    if clauses:
+        head += " AND " + " AND ".join(clauses)
+    if count:
+        return "SELECT count(*) " + head
+    if query.sort == "relevance":
+        order = "ts_rank(item_search.tsv, CAST(:tsq AS tsquery)) DESC, items.published_at DESC"
+    else:
+        order = "item_search.published_at DESC, items.id DESC"
+    return f"SELECT items.id {head} ORDER BY {order}" + _page(query, params)

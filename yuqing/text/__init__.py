@@ -1,0 +1,6 @@
+"""Chinese text: matching form, script detection, author pseudonyms."""
+
+from yuqing.text.normalise import detect_script, matching_form, to_simplified
+from yuqing.text.pseudonyms import pseudonymise
+
+__all__ = ["detect_script", "matching_form", "pseudonymise", "to_simplified"]
