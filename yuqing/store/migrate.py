@@ -48,3 +48,8 @@ def require_current(db: Database) -> None:
     if current != head_revision():
         state = "empty" if current is None else f"at revision {current}"
         raise StorageError(f"the database is {state}; run `yuqing init` to create or upgrade it")
+
+
+def is_managed(name: str | None, type_: str, _parent: object = None) -> bool:
+    """Alembic's filter: the search index's tables are created by hand, not from models."""
+    return not (type_ == "table" and name is not None and name.startswith("item_search"))

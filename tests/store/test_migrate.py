@@ -1,0 +1,85 @@
+"""Schema versions: init creates and upgrades without losing rows; models match migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from tests.conftest import Databases
+from yuqing.errors import StorageError
+from yuqing.store.migrate import (
+    current_revision,
+    head_revision,
+    is_managed,
+    require_current,
+    upgrade,
+)
+from yuqing.store.models import Base
+from yuqing.store.search import ItemQuery, search_item_ids
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_models_match_migrations(databases: Databases, backend: str) -> None:
+    db = databases.empty(backend)
+    upgrade(db)
+    with db.engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"include_name": is_managed}), Base.metadata
+        )
+    assert diff == []
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_upgrade_from_previous_revision_keeps_rows_and_indexes_them(
+    databases: Databases, backend: str
+) -> None:
+    db = databases.empty(backend)
+    upgrade(db, "0001")
+    assert current_revision(db) == "0001"
+    with pytest.raises(StorageError):
+        require_current(db)
+    published = datetime(2026, 11, 16, 2, 0, tzinfo=UTC)
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO items (ingest_key, kind, content_hash, text_original, text_norm, lang, "
+                "script, author_is_outlet, published_at, collected_at, meta, likes, reposts, "
+                "comments, views, is_local, heat, pii, privacy_lead, copy_count, event_pinned, "
+                "analysed_stages, status, created_at) VALUES "
+                "(:key, 'post', 'h', :text, :text, 'zh', 'hans', false, :t, :t, '{}', 0, 0, 0, 0, "
+                "false, 0, '{}', false, 0, false, 0, 'new', :t)"
+            ),
+            [
+                {"key": "k1", "text": "昆都仑区核酸检测", "t": published.replace(tzinfo=None)},
+                {"key": "k2", "text": "口罩", "t": published.replace(tzinfo=None)},
+            ],
+        )
+    upgrade(db)  # what `yuqing init` does
+    assert current_revision(db) == head_revision()
+    require_current(db)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM items")).scalar_one() == 2
+    with db.reading() as session:
+        assert len(search_item_ids(session, ItemQuery(text="检测"))) == 1
+        assert len(search_item_ids(session, ItemQuery(text="口"))) == 1
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_upgrade_twice_is_harmless(databases: Databases, backend: str) -> None:
+    db = databases.empty(backend)
+    upgrade(db)
+    upgrade(db)
+    assert current_revision(db) == head_revision()
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(databases: Databases) -> None:
+    db = databases.empty("sqlite")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
