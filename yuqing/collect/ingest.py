@@ -114,23 +114,36 @@ def ingest(
     batch_size: int = 2000,
     on_batch: Callable[[IngestSummary], None] | None = None,
 ) -> IngestSummary:
-    """Store records in batches, each batch one transaction; returns the tallies."""
+    """Store one source's records in batches, each batch one transaction."""
+    return ingest_pairs(
+        db, ((source, r) for r in records), secret=secret, batch_size=batch_size, on_batch=on_batch
+    )
+
+
+def ingest_pairs(
+    db: Database,
+    pairs: Iterable[tuple[SourceInfo, RawItem]],
+    *,
+    secret: str,
+    batch_size: int = 2000,
+    on_batch: Callable[[IngestSummary], None] | None = None,
+) -> IngestSummary:
+    """Store records that each name their source (a mixed stream), in batches."""
     total = IngestSummary()
-    batch: list[RawItem] = []
-    for record in records:
-        batch.append(record)
+    batch: list[tuple[SourceInfo, RawItem]] = []
+    for pair in pairs:
+        batch.append(pair)
         if len(batch) >= batch_size:
-            total.add(_store_batch(db, source, batch, secret, on_batch))
+            total.add(_store_batch(db, batch, secret, on_batch))
             batch = []
     if batch:
-        total.add(_store_batch(db, source, batch, secret, on_batch))
+        total.add(_store_batch(db, batch, secret, on_batch))
     return total
 
 
 def _store_batch(
     db: Database,
-    source: SourceInfo,
-    batch: list[RawItem],
+    batch: list[tuple[SourceInfo, RawItem]],
     secret: str,
     on_batch: Callable[[IngestSummary], None] | None,
 ) -> IngestSummary:
@@ -138,7 +151,7 @@ def _store_batch(
     collected_at = utcnow()
     rows = []
     with db.transaction() as session:
-        for record in batch:
+        for source, record in batch:
             try:
                 rows.append(prepare_row(record, source, secret, collected_at))
             except BadInput as exc:

@@ -1,0 +1,38 @@
+"""What every command shares: settings, the database, one console, progress bars."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from yuqing.config import Settings, get_settings
+from yuqing.store.db import Database
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def open_database(config: Settings | None = None) -> Database:
+    return Database((config or settings()).resolved_database_url())
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    )

@@ -1,0 +1,121 @@
+"""`yuqing` — init, demo, serve, search, backup, restore, user."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from yuqing.cli import demo as demo_command
+from yuqing.cli import users
+from yuqing.cli.common import console, err_console, open_database, progress_bar, settings
+from yuqing.errors import YuqingError
+from yuqing.store import backup as backups
+from yuqing.store.migrate import current_revision, head_revision, require_current, upgrade
+
+app = typer.Typer(
+    help="舆情信息工作平台 yuqing: the communication desk's public-opinion platform.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(users.app, name="user", help="Manage user accounts.")
+app.command("demo")(demo_command.demo)
+
+
+@app.command()
+def init() -> None:
+    """Create the database, or upgrade it to this version's schema keeping every row."""
+    db = open_database()
+    before = current_revision(db)
+    upgrade(db)
+    after = current_revision(db)
+    if before == after:
+        console.print(f"database already at schema {after}: {db}")
+    else:
+        console.print(f"database {'created' if before is None else 'upgraded'}: "
+                      f"{before or 'empty'} → {after} ({db})")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the web app (and, as later issues land, the collection schedule)."""
+    import uvicorn
+
+    from yuqing.web.app import create_app
+
+    config = settings()
+    db = open_database(config)
+    require_current(db)
+    config.resolved_secret_key()
+    bind_host, bind_port = host or config.host, port or config.port
+    console.print(f"yuqing serving on http://{bind_host}:{bind_port}/")
+    uvicorn.run(create_app(config, db), host=bind_host, port=bind_port, log_level="warning")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find, in either script.")],
+    limit: Annotated[int, typer.Option(help="How many to show.")] = 20,
+) -> None:
+    """Search items from the command line, newest first."""
+    from yuqing.store.models import Item
+    from yuqing.store.search import ItemQuery, count_items, search_item_ids
+    from yuqing.text import matching_form
+
+    db = open_database()
+    require_current(db)
+    with db.reading() as session:
+        item_query = ItemQuery(text=matching_form(query), limit=limit)
+        ids = search_item_ids(session, item_query)
+        total = count_items(session, item_query)
+        for item_id in ids:
+            item = session.get(Item, item_id)
+            assert item is not None
+            when = item.published_at.astimezone(settings().tz).strftime("%m-%d %H:%M")
+            console.print(f"{item.id:>8}  {when}  {(item.title or item.text_original)[:60]}")
+    console.print(f"{total} items match")
+
+
+@app.command()
+def backup(path: Annotated[Path, typer.Argument(help="File to write (gzip'd JSON lines).")]) -> None:
+    """Write the whole database to a portable backup file."""
+    db = open_database()
+    with progress_bar() as bar:
+        task = bar.add_task("backing up", total=None)
+        counts = backups.backup(db, path, lambda _t, n: bar.advance(task, n))
+    console.print(f"backed up {sum(counts.values())} rows of {len(counts)} tables to {path}")
+
+
+@app.command()
+def restore(path: Annotated[Path, typer.Argument(help="A file written by `yuqing backup`.")]) -> None:
+    """Load a backup into an empty database (created if needed)."""
+    if not path.exists():
+        raise YuqingError(f"no such backup file: {path}")
+    db = open_database()
+    with progress_bar() as bar:
+        task = bar.add_task("restoring", total=None)
+        counts = backups.restore(db, path, lambda _t, n: bar.advance(task, n))
+    console.print(f"restored {sum(counts.values())} rows into {db} (schema {head_revision()})")
+
+
+def main() -> None:
+    """Entry point: errors are one readable line, never a traceback."""
+    try:
+        app()
+    except YuqingError as exc:
+        err_console.print(f"[red]错误[/red] {exc.message}", highlight=False)
+        sys.exit(1)
+    except (OperationalError, DBAPIError) as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        err_console.print(f"[red]错误[/red] database: {reason}", highlight=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)

@@ -1,0 +1,1 @@
+"""The reporting network: units, officers and other users, field reports, tallies."""

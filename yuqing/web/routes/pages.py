@@ -1,0 +1,100 @@
+"""The desk's pages: the item list with search and filters, one item."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from yuqing.errors import BadInput, NotFound
+from yuqing.store.models import ITEM_STATUS_LABELS, Item
+from yuqing.store.search import Sort
+from yuqing.web.deps import AnyUser, DeskUser, ReadSession, SettingsDep, TemplatesDep
+from yuqing.web.item_search import ItemFilters, filter_choices, find_items
+from yuqing.web.security import ANY_USER
+
+router = APIRouter()
+
+
+@router.get("/", dependencies=[Depends(ANY_USER)])
+def home(user: AnyUser) -> Response:
+    return RedirectResponse("/items", status_code=303)
+
+
+@router.get("/items", response_class=HTMLResponse)
+def item_list(
+    request: Request,
+    user: DeskUser,
+    session: ReadSession,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    q: str = "",
+    since: Annotated[str | None, Query()] = None,
+    until: Annotated[str | None, Query()] = None,
+    source: Annotated[str | None, Query()] = None,
+    unit: Annotated[str | None, Query()] = None,
+    topic: str = "",
+    status: str = "",
+    sort: Sort = "time",
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    filters = ItemFilters(
+        q=q.strip(),
+        since=_date(since),
+        until=_date(until),
+        source=_int(source),
+        unit=_int(unit),
+        topic=topic,
+        status=status,
+        sort=sort,
+        page=page,
+    )
+    result = find_items(session, filters.to_query(settings.tz))
+    context = {
+        "user": user,
+        "filters": filters,
+        "result": result,
+        "choices": filter_choices(session),
+        "statuses": ITEM_STATUS_LABELS,
+        "tz": settings.tz,
+        "query_string": str(request.query_params),
+    }
+    # HTMX asks for the results only; a plain request gets the whole page.
+    name = "_item_results.html" if request.headers.get("HX-Request") else "items.html"
+    return templates.TemplateResponse(request, name, context)
+
+
+@router.get("/items/{item_id}", response_class=HTMLResponse)
+def item_detail(
+    request: Request,
+    item_id: int,
+    user: DeskUser,
+    session: ReadSession,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+) -> Response:
+    item = session.get(Item, item_id)
+    if item is None:
+        raise NotFound(f"条目 {item_id} 不存在")
+    context = {"user": user, "item": item, "statuses": ITEM_STATUS_LABELS, "tz": settings.tz}
+    return templates.TemplateResponse(request, "item.html", context)
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise BadInput(f"日期格式应为 YYYY-MM-DD：{value}") from exc
+
+
+def _int(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise BadInput(f"应为数字：{value}") from exc
