@@ -38,7 +38,7 @@ def pg_server_url() -> Iterator[str]:
     import pgserver
 
     folder = tempfile.mkdtemp(prefix="yuqing-pg-")
-    server = pgserver.get_server(folder, cleanup_mode="stop")
+    server = pgserver.get_server(folder, cleanup_mode="stop")  # type: ignore[attr-defined]
     try:
         yield normalise_url(server.get_uri())
     finally:
@@ -115,9 +115,7 @@ def _empty_tables(db: Database) -> None:
 
 
 def _has_sequence(conn: Any) -> bool:
-    row = conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
-    ).first()
+    row = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").first()
     return row is not None
 
 
@@ -157,5 +155,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     given = os.environ.get("YUQING_TEST_DATABASE_URL")
-    where = f"YUQING_TEST_DATABASE_URL={given}" if given else "a private server started with pgserver"
+    where = (
+        f"YUQING_TEST_DATABASE_URL={given}" if given else "a private server started with pgserver"
+    )
     return f"yuqing storage tests: SQLite files and PostgreSQL ({where})"

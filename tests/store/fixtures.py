@@ -34,24 +34,40 @@ def populate(db: Database) -> None:
         session.add(district)
         session.flush()
         district.path = f"/{city.id}/{district.id}/"
-        user = User(username="officer", display_name="信息员", password_hash="x", unit_id=district.id)
+        user = User(
+            username="officer", display_name="信息员", password_hash="x", unit_id=district.id
+        )
         user.roles.append(UserRole(role="officer", unit_id=district.id))
         session.add(user)
-        session.add(Source(name="青岚日报", kind="rss", url="http://127.0.0.1/feed", is_public_outlet=True, outlet_name="青岚日报"))
+        session.add(
+            Source(
+                name="青岚日报",
+                kind="rss",
+                url="http://127.0.0.1/feed",
+                is_public_outlet=True,
+                outlet_name="青岚日报",
+            )
+        )
         session.add(ReportSeries(code="daily", name="舆情日报", settings={"window_hour": 9}))
         metric = TallyMetric(code="leaflets", name="宣传单", measure="份")
         session.add(metric)
         session.flush()
-        first = TallyEntry(unit_id=district.id, metric_id=metric.id, day=date(2026, 11, 16), value=100)
+        first = TallyEntry(
+            unit_id=district.id, metric_id=metric.id, day=date(2026, 11, 16), value=100
+        )
         session.add(first)
         session.flush()
-        fixed = TallyEntry(unit_id=district.id, metric_id=metric.id, day=date(2026, 11, 16), value=120, note="更正")
+        fixed = TallyEntry(
+            unit_id=district.id, metric_id=metric.id, day=date(2026, 11, 16), value=120, note="更正"
+        )
         session.add(fixed)
         session.flush()
         first.superseded_by_id = fixed.id
         session.add(
             FieldReport(
-                unit_id=district.id, report_date=date(2026, 11, 16), is_zero=True,
+                unit_id=district.id,
+                report_date=date(2026, 11, 16),
+                is_zero=True,
                 submitted_at=T0 + timedelta(hours=8),
             )
         )
@@ -59,7 +75,13 @@ def populate(db: Database) -> None:
         district.report_deadline = time(16, 30)
     texts = ["昆都仑区核酸检测点排队", "昆都侖區口罩價格上漲", "感谢医护人员"]
     records = [
-        RawItem(body=body, platform_id=f"wb-{i}", author="江边的猫", published_at=T0 + timedelta(hours=i), likes=i)
+        RawItem(
+            body=body,
+            platform_id=f"wb-{i}",
+            author="江边的猫",
+            published_at=T0 + timedelta(hours=i),
+            likes=i,
+        )
         for i, body in enumerate(texts)
     ]
     ingest(db, SourceInfo(None, "file", False, None), records, secret="k" * 32)

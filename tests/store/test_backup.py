@@ -23,7 +23,9 @@ def snapshot(db: Database) -> dict[str, list[dict[str, Any]]]:
         return {
             table.name: [
                 dict(row)
-                for row in conn.execute(select(table).order_by(*table.primary_key.columns)).mappings()
+                for row in conn.execute(
+                    select(table).order_by(*table.primary_key.columns)
+                ).mappings()
             ]
             for table in Base.metadata.sorted_tables
         }
@@ -31,9 +33,16 @@ def snapshot(db: Database) -> dict[str, list[dict[str, Any]]]:
 
 @pytest.mark.parametrize(
     ("source", "target"),
-    [("sqlite", "sqlite"), ("postgresql", "postgresql"), ("sqlite", "postgresql"), ("postgresql", "sqlite")],
+    [
+        ("sqlite", "sqlite"),
+        ("postgresql", "postgresql"),
+        ("sqlite", "postgresql"),
+        ("postgresql", "sqlite"),
+    ],
 )
-def test_backup_restore_round_trip(databases: Databases, tmp_path: Path, source: str, target: str) -> None:
+def test_backup_restore_round_trip(
+    databases: Databases, tmp_path: Path, source: str, target: str
+) -> None:
     original = databases.empty(source)
     upgrade(original)
     populate(original)

@@ -48,8 +48,8 @@ def test_upgrade_from_previous_revision_keeps_rows_and_indexes_them(
     with db.engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO items (ingest_key, kind, content_hash, text_original, text_norm, lang, "
-                "script, author_is_outlet, published_at, collected_at, meta, likes, reposts, "
+                "INSERT INTO items (ingest_key, kind, content_hash, text_original, text_norm, "
+                "lang, script, author_is_outlet, published_at, collected_at, meta, likes, reposts, "
                 "comments, views, is_local, heat, pii, privacy_lead, copy_count, event_pinned, "
                 "analysed_stages, status, created_at) VALUES "
                 "(:key, 'post', 'h', :text, :text, 'zh', 'hans', false, :t, :t, '{}', 0, 0, 0, 0, "

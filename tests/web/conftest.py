@@ -35,16 +35,33 @@ def web_db(sqlite_db: Database) -> Database:
         health = add_unit(session, "市卫生健康委员会", "department", parent=city)
         for role in Role:
             scope = town if role is Role.OFFICER else health if role is Role.RESPONDER else None
-            add_user(session, role.value, PASSWORD, unit=scope,
-                     grants=[Grant(role, scope.id if scope else None)])
-        session.add(Source(name="青岚日报", kind="rss", is_public_outlet=True, outlet_name="青岚日报"))
+            add_user(
+                session,
+                role.value,
+                PASSWORD,
+                unit=scope,
+                grants=[Grant(role, scope.id if scope else None)],
+            )
+        session.add(
+            Source(name="青岚日报", kind="rss", is_public_outlet=True, outlet_name="青岚日报")
+        )
     with sqlite_db.reading() as session:
         source = SourceInfo.of(session.query(Source).one())
     texts = ["昆都仑区核酸检测点排队很长", "昆都侖區口罩價格上漲", "感谢医护人员", "疫情防控通报"]
-    ingest(sqlite_db, source, [
-        RawItem(body=t, title=f"标题{i}", url=f"https://news.example/{i}", published_at=T0 + timedelta(hours=i))
-        for i, t in enumerate(texts)
-    ], secret="t" * 32)
+    ingest(
+        sqlite_db,
+        source,
+        [
+            RawItem(
+                body=t,
+                title=f"标题{i}",
+                url=f"https://news.example/{i}",
+                published_at=T0 + timedelta(hours=i),
+            )
+            for i, t in enumerate(texts)
+        ],
+        secret="t" * 32,
+    )
     return sqlite_db
 
 

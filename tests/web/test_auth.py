@@ -13,7 +13,9 @@ from yuqing.store.models import AuditEntry, User, WebSession
 
 
 def test_login_sets_a_secure_http_only_cookie(client: TestClient, web_db: Database) -> None:
-    response = client.post("/login", data={"username": "analyst", "password": PASSWORD, "next": "/items?q=疫"})
+    response = client.post(
+        "/login", data={"username": "analyst", "password": PASSWORD, "next": "/items?q=疫"}
+    )
     assert response.status_code == 303
     assert unquote(response.headers["location"]) == "/items?q=疫"
     cookie = response.headers["set-cookie"].lower()

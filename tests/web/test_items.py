@@ -34,7 +34,14 @@ def test_htmx_gets_only_the_results(analyst: TestClient) -> None:
 
 def test_date_filters_are_local_days(analyst: TestClient) -> None:
     # items are at 09:00–12:00 Beijing time on 2026-11-16
-    assert len(listed_ids(analyst.get("/items", params={"since": "2026-11-16", "until": "2026-11-16"}).text)) == 4
+    assert (
+        len(
+            listed_ids(
+                analyst.get("/items", params={"since": "2026-11-16", "until": "2026-11-16"}).text
+            )
+        )
+        == 4
+    )
     assert listed_ids(analyst.get("/items", params={"since": "2026-11-17"}).text) == []
 
 

@@ -17,8 +17,12 @@ from yuqing.store.migrate import upgrade
 
 
 def demo(
-    items: Annotated[int, typer.Option(min=1, help="How many items the scenario generates.")] = 5000,
-    seed: Annotated[int, typer.Option(help="Scenario seed; the same seed gives the same week.")] = 2026,
+    items: Annotated[
+        int, typer.Option(min=1, help="How many items the scenario generates.")
+    ] = 5000,
+    seed: Annotated[
+        int, typer.Option(help="Scenario seed; the same seed gives the same week.")
+    ] = 2026,
     data_dir: Annotated[Path, typer.Option(help="Folder for the demo database.")] = Path(
         "yuqing-data/demo"
     ),

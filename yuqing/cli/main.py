@@ -36,8 +36,10 @@ def init() -> None:
     if before == after:
         console.print(f"database already at schema {after}: {db}")
     else:
-        console.print(f"database {'created' if before is None else 'upgraded'}: "
-                      f"{before or 'empty'} → {after} ({db})")
+        console.print(
+            f"database {'created' if before is None else 'upgraded'}: "
+            f"{before or 'empty'} → {after} ({db})"
+        )
 
 
 @app.command()
@@ -84,7 +86,9 @@ def search(
 
 
 @app.command()
-def backup(path: Annotated[Path, typer.Argument(help="File to write (gzip'd JSON lines).")]) -> None:
+def backup(
+    path: Annotated[Path, typer.Argument(help="File to write (gzip'd JSON lines).")],
+) -> None:
     """Write the whole database to a portable backup file."""
     db = open_database()
     with progress_bar() as bar:
@@ -94,7 +98,9 @@ def backup(path: Annotated[Path, typer.Argument(help="File to write (gzip'd JSON
 
 
 @app.command()
-def restore(path: Annotated[Path, typer.Argument(help="A file written by `yuqing backup`.")]) -> None:
+def restore(
+    path: Annotated[Path, typer.Argument(help="A file written by `yuqing backup`.")],
+) -> None:
     """Load a backup into an empty database (created if needed)."""
     if not path.exists():
         raise YuqingError(f"no such backup file: {path}")

@@ -21,7 +21,9 @@ def create(
     username: str,
     role: Annotated[list[Role], typer.Option("--role", help="Role to grant; repeatable.")],
     display_name: Annotated[str | None, typer.Option(help="Name shown in the UI.")] = None,
-    unit: Annotated[str | None, typer.Option(help="Unit name or code the roles are scoped to.")] = None,
+    unit: Annotated[
+        str | None, typer.Option(help="Unit name or code the roles are scoped to.")
+    ] = None,
     password: Annotated[
         str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
     ] = "",

@@ -1,1 +1,1 @@
-"""Deterministic demo scenario: a fictional city's epidemic week of news, posts and field reports."""
+"""Deterministic demo scenario: a fictional city's epidemic week of news, posts and reports."""

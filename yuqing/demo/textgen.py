@@ -73,10 +73,12 @@ def _converter() -> opencc.OpenCC:
 
 def to_traditional(text: str) -> str:
     """Convert simplified Chinese text to traditional script."""
-    return _converter().convert(text)
+    converted: str = _converter().convert(text)
+    return converted
 
 
 @functools.lru_cache(maxsize=4096)
 def to_traditional_cached(text: str) -> str:
-    """Convert a short, frequently repeated phrase (comments, handles of outlets)."""
-    return _converter().convert(text)
+    """Convert a short, frequently repeated phrase (comments, edit phrases)."""
+    converted: str = _converter().convert(text)
+    return converted

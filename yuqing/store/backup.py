@@ -101,7 +101,7 @@ def restore(db: Database, path: Path, progress: Progress | None = None) -> dict[
     upgrade(db)
     tables = {t.name: t for t in _tables()}
     with db.engine.begin() as conn:
-        for table in tables.values():
+        for table in _tables():
             if conn.execute(select(func.count()).select_from(table)).scalar_one():
                 raise StorageError(f"restore needs an empty database; table {table.name} has rows")
     counts: dict[str, int] = {}
@@ -109,9 +109,9 @@ def restore(db: Database, path: Path, progress: Progress | None = None) -> dict[
     with gzip.open(path, "rt", encoding="utf-8") as stream, db.transaction() as session:
         pending: dict[str, list[dict[str, Any]]] = {}
         for name, raw in _read(stream):
-            table = tables.get(name)
-            if table is None:
+            if name not in tables:
                 raise BadInput(f"backup names unknown table {name!r}")
+            table = tables[name]
             row = {c.name: _decoder(c)(raw.get(c.name)) for c in table.columns}
             # Self-references are filled in after every row exists.
             for column in _self_references(table):
@@ -174,5 +174,7 @@ def _rebuild_index(session: Any) -> None:
         ).all()
         if not rows:
             return
-        search.index_items(session, (search.IndexRow(r.id, r.published_at, r.text_norm) for r in rows))
+        search.index_items(
+            session, (search.IndexRow(r.id, r.published_at, r.text_norm) for r in rows)
+        )
         last = rows[-1].id

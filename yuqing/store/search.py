@@ -154,7 +154,10 @@ def index_items(session: Session, rows: Iterable[IndexRow]) -> int:
         session.execute(
             text("INSERT INTO item_search(rowid, grams) VALUES (:key, :grams)"),
             [
-                {"key": search_key(r.published_at, r.item_id), "grams": " ".join(gram_tokens(r.text_norm))}
+                {
+                    "key": search_key(r.published_at, r.item_id),
+                    "grams": " ".join(gram_tokens(r.text_norm)),
+                }
                 for r in batch
             ],
         )
@@ -182,9 +185,14 @@ def unindex_items(session: Session, rows: Iterable[IndexRow]) -> None:
         return
     if _dialect(session) == "sqlite":
         session.execute(
-            text("INSERT INTO item_search(item_search, rowid, grams) VALUES ('delete', :key, :grams)"),
+            text(
+                "INSERT INTO item_search(item_search, rowid, grams) VALUES ('delete', :key, :grams)"
+            ),
             [
-                {"key": search_key(r.published_at, r.item_id), "grams": " ".join(gram_tokens(r.text_norm))}
+                {
+                    "key": search_key(r.published_at, r.item_id),
+                    "grams": " ".join(gram_tokens(r.text_norm)),
+                }
                 for r in batch
             ],
         )
@@ -277,7 +285,9 @@ def _statement(sql: str, params: dict[str, object]) -> TextClause:
     return statement.bindparams(*typed) if typed else statement
 
 
-def _build(session: Session, query: ItemQuery, *, count: bool) -> tuple[TextClause, dict[str, object]]:
+def _build(
+    session: Session, query: ItemQuery, *, count: bool
+) -> tuple[TextClause, dict[str, object]]:
     params: dict[str, object] = {}
     clauses = _filters(query, params)
     dialect = _dialect(session)
@@ -301,7 +311,9 @@ def _plain(clauses: list[str], query: ItemQuery, count: bool, params: dict[str, 
     if count:
         return "SELECT count(*) FROM items" + where
     return (
-        "SELECT items.id FROM items" + where + " ORDER BY items.published_at DESC, items.id DESC"
+        "SELECT items.id FROM items"
+        + where
+        + " ORDER BY items.published_at DESC, items.id DESC"
         + _page(query, params)
     )
 

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -96,7 +96,11 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def _error_page(request: Request, status: int, message: str) -> Response:
     templates: Jinja2Templates = request.app.state.templates
-    context = {"status": status, "message": message, "user": getattr(request.state, "principal", None)}
+    context = {
+        "status": status,
+        "message": message,
+        "user": getattr(request.state, "principal", None),
+    }
     return templates.TemplateResponse(request, "error.html", context, status_code=status)
 
 

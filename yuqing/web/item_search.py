@@ -33,7 +33,9 @@ class ItemFilters:
     def to_query(self, tz: ZoneInfo, per_page: int = PER_PAGE) -> ItemQuery:
         """Dates are whole local days: since's midnight up to the midnight after until."""
         since = datetime.combine(self.since, time(0), tz) if self.since else None
-        until = datetime.combine(self.until + timedelta(days=1), time(0), tz) if self.until else None
+        until = (
+            datetime.combine(self.until + timedelta(days=1), time(0), tz) if self.until else None
+        )
         return ItemQuery(
             text=matching_form(self.q),
             since=since,

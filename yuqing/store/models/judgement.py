@@ -32,9 +32,7 @@ class Event(CreatedAt, Base):
     status: Mapped[str] = mapped_column(String(20), default="new")
     severity: Mapped[str | None] = mapped_column(String(20))
     curated: Mapped[bool] = mapped_column(Boolean, default=False)
-    merged_into_id: Mapped[int | None] = mapped_column(
-        ForeignKey("events.id", ondelete="SET NULL")
-    )
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
 
 
 class WatchRule(CreatedAt, Base):
@@ -144,8 +142,6 @@ class Attachment(CreatedAt, Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     storage_path: Mapped[str] = mapped_column(String(500))
-    uploaded_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     __table_args__ = (Index("ix_attachments_owner", "owner_type", "owner_id"),)

@@ -41,7 +41,11 @@ def login(
     user = session.scalar(select(User).where(User.username == username.strip()))
     client = request.client.host if request.client else None
     if user is None or not user.active or not check_password(user, password):
-        session.add(AuditEntry(action="login_failed", detail={"username": username[:64]}, remote_addr=client))
+        session.add(
+            AuditEntry(
+                action="login_failed", detail={"username": username[:64]}, remote_addr=client
+            )
+        )
         context = {"next": _safe_next(next), "error": "用户名或密码错误", "username": username}
         return templates.TemplateResponse(request, "login.html", context, status_code=401)
     token = open_session(session, user, settings.session_hours, request.headers.get("user-agent"))

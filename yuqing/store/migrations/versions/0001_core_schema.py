@@ -21,9 +21,7 @@ def upgrade() -> None:
 
     op.create_table(
         "events",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("first_seen", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
@@ -31,25 +29,19 @@ def upgrade() -> None:
         sa.Column("source_count", sa.Integer(), nullable=False),
         sa.Column(
             "places",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column(
             "topics",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column("heat", sa.Float(), nullable=False),
         sa.Column("trend", sa.String(length=10), nullable=True),
         sa.Column(
             "signature",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column("status", sa.String(length=20), nullable=False),
@@ -70,27 +62,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_events_first_seen"), ["first_seen"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_events_last_seen"), ["last_seen"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_events_first_seen"), ["first_seen"], unique=False)
+        batch_op.create_index(batch_op.f("ix_events_last_seen"), ["last_seen"], unique=False)
 
     op.create_table(
         "report_series",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("code", sa.String(length=30), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("issuing_unit", sa.String(length=200), nullable=True),
         sa.Column(
             "settings",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column("last_number", sa.Integer(), nullable=False),
@@ -100,9 +84,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "tally_metrics",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("code", sa.String(length=50), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("measure", sa.String(length=20), nullable=False),
@@ -116,9 +98,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "units",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("code", sa.String(length=20), nullable=True),
@@ -146,17 +126,13 @@ def upgrade() -> None:
 
     op.create_table(
         "sources",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("url", sa.String(length=2000), nullable=True),
         sa.Column(
             "config",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column("interval_seconds", sa.Integer(), nullable=False),
@@ -189,9 +165,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "users",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("username", sa.String(length=64), nullable=False),
         sa.Column("display_name", sa.String(length=100), nullable=False),
         sa.Column("password_hash", sa.String(length=200), nullable=False),
@@ -215,16 +189,12 @@ def upgrade() -> None:
     )
     op.create_table(
         "alerts",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("kind", sa.String(length=30), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column(
             "detail",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column("severity", sa.String(length=20), nullable=True),
@@ -246,15 +216,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("dedupe_key", name=op.f("uq_alerts_dedupe_key")),
     )
     with op.batch_alter_table("alerts", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_alerts_kind_created", ["kind", "created_at"], unique=False
-        )
+        batch_op.create_index("ix_alerts_kind_created", ["kind", "created_at"], unique=False)
 
     op.create_table(
         "attachments",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("owner_type", sa.String(length=30), nullable=False),
         sa.Column(
             "owner_id",
@@ -281,15 +247,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_attachments")),
     )
     with op.batch_alter_table("attachments", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_attachments_owner", ["owner_type", "owner_id"], unique=False
-        )
+        batch_op.create_index("ix_attachments_owner", ["owner_type", "owner_id"], unique=False)
 
     op.create_table(
         "audit_log",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column(
             "user_id",
@@ -301,9 +263,7 @@ def upgrade() -> None:
         sa.Column("object_id", sa.String(length=100), nullable=True),
         sa.Column(
             "detail",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column("remote_addr", sa.String(length=100), nullable=True),
@@ -317,15 +277,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_audit_log_at"), ["at"], unique=False)
-        batch_op.create_index(
-            "ix_audit_log_object", ["object_type", "object_id"], unique=False
-        )
+        batch_op.create_index("ix_audit_log_object", ["object_type", "object_id"], unique=False)
 
     op.create_table(
         "directives",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
@@ -346,9 +302,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "items",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
             "source_id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -375,9 +329,7 @@ def upgrade() -> None:
         sa.Column("collected_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column(
             "meta",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column("likes", sa.BigInteger(), nullable=False),
@@ -392,9 +344,7 @@ def upgrade() -> None:
         sa.Column("misinfo_risk", sa.Float(), nullable=True),
         sa.Column(
             "pii",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column("privacy_lead", sa.Boolean(), nullable=False),
@@ -466,32 +416,20 @@ def upgrade() -> None:
         sa.UniqueConstraint("ingest_key", name=op.f("uq_items_ingest_key")),
     )
     with op.batch_alter_table("items", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_items_content_hash"), ["content_hash"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_items_content_hash"), ["content_hash"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_items_duplicate_of_id"), ["duplicate_of_id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_items_event_id"), ["event_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_items_event_id"), ["event_id"], unique=False)
         batch_op.create_index("ix_items_published", ["published_at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_items_source_id"), ["source_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_items_status_published", ["status", "published_at"], unique=False
-        )
-        batch_op.create_index(
-            "ix_items_topic_published", ["topic", "published_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_items_source_id"), ["source_id"], unique=False)
+        batch_op.create_index("ix_items_status_published", ["status", "published_at"], unique=False)
+        batch_op.create_index("ix_items_topic_published", ["topic", "published_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_items_unit_id"), ["unit_id"], unique=False)
 
     op.create_table(
         "quarantine",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
             "source_id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -523,15 +461,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quarantine")),
     )
     with op.batch_alter_table("quarantine", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_quarantine_open", ["resolved_at", "created_at"], unique=False
-        )
+        batch_op.create_index("ix_quarantine_open", ["resolved_at", "created_at"], unique=False)
 
     op.create_table(
         "reports",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
             "series_id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -589,9 +523,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "subscriptions",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
             "user_id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -601,16 +533,12 @@ def upgrade() -> None:
         sa.Column("target", sa.String(length=2000), nullable=False),
         sa.Column(
             "kinds",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column(
             "settings",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column("enabled", sa.Boolean(), nullable=False),
@@ -625,9 +553,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "tally_entries",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
             "unit_id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -687,9 +613,7 @@ def upgrade() -> None:
 
     op.create_table(
         "user_roles",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
             "user_id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -717,15 +641,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("user_id", "role", "unit_id", name="uq_user_roles_grant"),
     )
     with op.batch_alter_table("user_roles", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_user_roles_user_id"), ["user_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_user_roles_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "watch_rules",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("query", sa.Text(), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
@@ -747,9 +667,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "web_sessions",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column(
             "user_id",
@@ -773,9 +691,7 @@ def upgrade() -> None:
 
     op.create_table(
         "cases",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("kind", sa.String(length=30), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
@@ -832,18 +748,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cases")),
     )
     with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_cases_department_id"), ["department_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_cases_status_deadline", ["status", "deadline"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_cases_department_id"), ["department_id"], unique=False)
+        batch_op.create_index("ix_cases_status_deadline", ["status", "deadline"], unique=False)
 
     op.create_table(
         "deliveries",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
             "alert_id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -877,9 +787,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deliveries")),
     )
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_deliveries_alert_id"), ["alert_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_deliveries_alert_id"), ["alert_id"], unique=False)
 
     op.create_table(
         "directive_targets",
@@ -908,20 +816,14 @@ def upgrade() -> None:
             name=op.f("fk_directive_targets_unit_id_units"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint(
-            "directive_id", "unit_id", name=op.f("pk_directive_targets")
-        ),
+        sa.PrimaryKeyConstraint("directive_id", "unit_id", name=op.f("pk_directive_targets")),
     )
     with op.batch_alter_table("directive_targets", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_directive_targets_unit_id"), ["unit_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_directive_targets_unit_id"), ["unit_id"], unique=False)
 
     op.create_table(
         "field_reports",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
             "unit_id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -976,9 +878,7 @@ def upgrade() -> None:
 
     op.create_table(
         "item_labels",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
             "item_id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -1007,9 +907,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_item_labels")),
     )
     with op.batch_alter_table("item_labels", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_item_labels_item_id"), ["item_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_item_labels_item_id"), ["item_id"], unique=False)
 
     op.create_table(
         "item_places",
@@ -1051,15 +949,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("item_id", "topic", name=op.f("pk_item_topics")),
     )
     with op.batch_alter_table("item_topics", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_item_topics_topic"), ["topic"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_item_topics_topic"), ["topic"], unique=False)
 
     op.create_table(
         "report_versions",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
             "report_id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -1068,9 +962,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column(
             "content",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column("status", sa.String(length=20), nullable=False),
@@ -1093,9 +985,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_versions")),
-        sa.UniqueConstraint(
-            "report_id", "version", name="uq_report_versions_report_version"
-        ),
+        sa.UniqueConstraint("report_id", "version", name="uq_report_versions_report_version"),
     )
     op.create_table(
         "rule_hits",
@@ -1125,15 +1015,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("rule_id", "item_id", name=op.f("pk_rule_hits")),
     )
     with op.batch_alter_table("rule_hits", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_rule_hits_item_id"), ["item_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_rule_hits_item_id"), ["item_id"], unique=False)
 
     op.create_table(
         "case_replies",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
             "case_id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -1162,15 +1048,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_replies")),
     )
     with op.batch_alter_table("case_replies", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_case_replies_case_id"), ["case_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_case_replies_case_id"), ["case_id"], unique=False)
 
     op.create_table(
         "claims",
-        sa.Column(
-            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("text_norm", sa.Text(), nullable=False),
         sa.Column("verdict", sa.String(length=20), nullable=False),
@@ -1247,9 +1129,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("item_id", "claim_id", name=op.f("pk_claim_matches")),
     )
     with op.batch_alter_table("claim_matches", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_claim_matches_claim_id"), ["claim_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_claim_matches_claim_id"), ["claim_id"], unique=False)
 
 
 def downgrade() -> None:

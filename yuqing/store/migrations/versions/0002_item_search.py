@@ -34,17 +34,13 @@ def upgrade() -> None:
             sa.Column(
                 "item_id",
                 sa.BigInteger(),
-                sa.ForeignKey(
-                    "items.id", ondelete="CASCADE", name="fk_item_search_item_id_items"
-                ),
+                sa.ForeignKey("items.id", ondelete="CASCADE", name="fk_item_search_item_id_items"),
                 primary_key=True,
             ),
             sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
             sa.Column("tsv", sa.dialects.postgresql.TSVECTOR(), nullable=False),
         )
-        op.create_index(
-            "ix_item_search_tsv", "item_search", ["tsv"], postgresql_using="gin"
-        )
+        op.create_index("ix_item_search_tsv", "item_search", ["tsv"], postgresql_using="gin")
         op.create_index("ix_item_search_published", "item_search", ["published_at"])
     _backfill(bind)
 
