@@ -99,7 +99,7 @@ def _migrated(databases: Databases) -> dict[str, Database]:
     return made
 
 
-def _empty_tables(db: Database) -> None:
+def empty_tables(db: Database) -> None:
     tables = [t.name for t in Base.metadata.sorted_tables]
     with db.engine.begin() as conn:
         if db.is_sqlite:
@@ -123,14 +123,14 @@ def _has_sequence(conn: Any) -> bool:
 def db(request: pytest.FixtureRequest, _migrated: dict[str, Database]) -> Iterator[Database]:
     """A migrated, empty database on each backend in turn."""
     database = _migrated[request.param]
-    _empty_tables(database)
+    empty_tables(database)
     yield database
 
 
 @pytest.fixture
 def sqlite_db(_migrated: dict[str, Database]) -> Iterator[Database]:
     database = _migrated["sqlite"]
-    _empty_tables(database)
+    empty_tables(database)
     yield database
 
 

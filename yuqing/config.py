@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -115,8 +115,13 @@ def load_settings(**overrides: Any) -> Settings:
     """Read settings, turning validation problems into one readable ConfigError."""
     try:
         return Settings(**overrides)
-    except ValueError as exc:  # pydantic.ValidationError is a ValueError
-        raise ConfigError(f"bad configuration ({config_file()} / YUQING_*): {exc}") from exc
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']) or 'settings'}: "
+            f"{error['msg'].removeprefix('Value error, ')}"
+            for error in exc.errors()
+        )
+        raise ConfigError(f"bad configuration ({config_file()} / YUQING_*): {problems}") from exc
 
 
 @lru_cache(maxsize=1)
