@@ -166,7 +166,7 @@ def _raw(item: DemoItem, units: dict[str, int]) -> RawItem:
 
 def _load_network(db: Database, scenario: Scenario, units: dict[str, int]) -> tuple[int, int]:
     with db.transaction() as session:
-        officers = dict(session.execute(select(User.username, User.id)))
+        officers = dict(session.execute(select(User.username, User.id)).all())
         reports = [
             {
                 "unit_id": units[r.unit_key],
