@@ -73,3 +73,14 @@ def test_api_docs_are_served_locally(analyst: TestClient) -> None:
     page = analyst.get("/api/docs").text
     assert "/static/vendor/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
+
+
+def test_front_end_libraries_are_served_from_the_app(client: TestClient) -> None:
+    """scripts/setup copies them from npm; a page never reaches for a CDN."""
+    for asset in ("htmx.min.js", "echarts.min.js", "swagger-ui-bundle.js"):
+        response = client.get(f"/static/vendor/{asset}")
+        assert response.status_code == 200, f"{asset}: run scripts/setup"
+        assert "javascript" in response.headers["content-type"]
+    page = client.get("/login").text
+    assert '<script src="/static/vendor/htmx.min.js"' in page
+    assert "http" not in page.split("<body>")[0].replace('http-equiv', '')
