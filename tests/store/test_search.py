@@ -141,3 +141,17 @@ def test_every_han_substring_is_found_in_the_tokens(doc: str, start: int, length
     else:
         n = len(term.tokens)
         assert any(tuple(tokens[i : i + n]) == term.tokens for i in range(len(tokens)))
+
+
+def test_time_bounds_are_exact_below_the_second(db: Database) -> None:
+    source = SourceInfo(None, "manual", False, None)
+    half = T0 + timedelta(milliseconds=500)
+    ingest(db, source, [RawItem(body="口罩", platform_id="a", published_at=half)], secret="s" * 32)
+    quarter, three_quarters = T0 + timedelta(milliseconds=250), T0 + timedelta(milliseconds=750)
+    assert len(find(db, "口罩", since=quarter)) == 1
+    assert find(db, "口罩", since=three_quarters) == []
+    assert find(db, "口罩", until=quarter) == []
+    assert len(find(db, "口罩", until=three_quarters)) == 1
+    assert len(find(db, "口罩", since=T0, until=T0 + timedelta(seconds=1))) == 1
+    assert find(db, "口罩", since=T0 + timedelta(seconds=1)) == []
+    assert find(db, "口罩", until=T0) == []

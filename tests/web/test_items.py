@@ -83,4 +83,4 @@ def test_front_end_libraries_are_served_from_the_app(client: TestClient) -> None
         assert "javascript" in response.headers["content-type"]
     page = client.get("/login").text
     assert '<script src="/static/vendor/htmx.min.js"' in page
-    assert "http" not in page.split("<body>")[0].replace('http-equiv', '')
+    assert "http" not in page.split("<body>")[0].replace("http-equiv", "")

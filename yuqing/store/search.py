@@ -254,8 +254,7 @@ def count_items(session: Session, query: ItemQuery) -> int:
     return int(session.execute(statement, params).scalar_one())
 
 
-def _filters(query: ItemQuery, params: dict[str, object]) -> list[str]:
-    """WHERE clauses on ``items`` shared by both backends."""
+def _time_clauses(query: ItemQuery, params: dict[str, object]) -> list[str]:
     clauses = []
     if query.since is not None:
         clauses.append("items.published_at >= :since")
@@ -263,6 +262,12 @@ def _filters(query: ItemQuery, params: dict[str, object]) -> list[str]:
     if query.until is not None:
         clauses.append("items.published_at < :until")
         params["until"] = query.until
+    return clauses
+
+
+def _column_clauses(query: ItemQuery, params: dict[str, object]) -> list[str]:
+    """WHERE clauses on ``items`` other than time, shared by both backends."""
+    clauses = []
     for column, values in (
         ("source_id", query.source_ids),
         ("unit_id", query.unit_ids),
@@ -289,14 +294,14 @@ def _build(
     session: Session, query: ItemQuery, *, count: bool
 ) -> tuple[TextClause, dict[str, object]]:
     params: dict[str, object] = {}
-    clauses = _filters(query, params)
+    columns = _column_clauses(query, params)
     dialect = _dialect(session)
     if not query.terms:
-        sql = _plain(clauses, query, count, params)
+        sql = _plain(_time_clauses(query, params) + columns, query, count, params)
     elif dialect == "sqlite":
-        sql = _sqlite(clauses, query, count, params)
+        sql = _sqlite(columns, query, count, params)
     else:
-        sql = _postgres(clauses, query, count, params)
+        sql = _postgres(_time_clauses(query, params) + columns, query, count, params)
     return _statement(sql, params), params
 
 
@@ -318,25 +323,34 @@ def _plain(clauses: list[str], query: ItemQuery, count: bool, params: dict[str, 
     )
 
 
-def _sqlite(clauses: list[str], query: ItemQuery, count: bool, params: dict[str, object]) -> str:
+def _sqlite(columns: list[str], query: ItemQuery, count: bool, params: dict[str, object]) -> str:
     params["match"] = fts5_match(query.terms)
     where = ["item_search MATCH :match"]
     # The time window as a rowid range lets FTS5 seek instead of scanning the doclist.
+    # Bounds on whole seconds are exact in the rowid; finer ones also check items.
+    exact = all(b is None or b.microsecond == 0 for b in (query.since, query.until))
     if query.since is not None:
-        params["key_lo"] = search_key(query.since, 0) & ~ID_MASK
+        params["key_lo"] = search_key(query.since, 0)
         where.append("item_search.rowid >= :key_lo")
     if query.until is not None:
-        params["key_hi"] = search_key(query.until, 0) | ID_MASK
+        until_key = search_key(query.until, 0)
+        params["key_hi"] = until_key - 1 if exact else until_key | ID_MASK
         where.append("item_search.rowid <= :key_hi")
-    # CROSS JOIN keeps FTS5 as the outer loop, so LIMIT stops the scan early.
-    head = (
-        "FROM item_search CROSS JOIN items ON items.id = (item_search.rowid & "
-        f"{ID_MASK}) WHERE " + " AND ".join(where + clauses)
-    )
+    clauses = columns if exact else _time_clauses(query, params) + columns
+    if clauses:
+        # CROSS JOIN keeps FTS5 as the outer loop, so LIMIT stops the scan early.
+        head = (
+            f"FROM item_search CROSS JOIN items ON items.id = (item_search.rowid & {ID_MASK}) "
+            "WHERE " + " AND ".join(where + clauses)
+        )
+    else:
+        # Text and time alone: the index answers without touching items.
+        head = "FROM item_search WHERE " + " AND ".join(where)
     if count:
         return "SELECT count(*) " + head
     order = "item_search.rank" if query.sort == "relevance" else "item_search.rowid DESC"
-    return f"SELECT items.id {head} ORDER BY {order}" + _page(query, params)
+    selected = f"(item_search.rowid & {ID_MASK})"
+    return f"SELECT {selected} {head} ORDER BY {order}" + _page(query, params)
 
 
 def _postgres(clauses: list[str], query: ItemQuery, count: bool, params: dict[str, object]) -> str:
