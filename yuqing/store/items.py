@@ -32,12 +32,15 @@ def insert_new_items(session: Session, rows: Sequence[dict[str, Any]]) -> dict[s
             unique.append(row)
     dialect = session.get_bind().dialect.name
     stmt_factory = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    table = Item.__table__
+    # Core, not the ORM: the ORM sends a statement per row once rows may be skipped.
     statement = (
-        stmt_factory(Item)
+        stmt_factory(table)
         .on_conflict_do_nothing(index_elements=["ingest_key"])
-        .returning(Item.id, Item.ingest_key, sort_by_parameter_order=True)
+        .returning(table.c.id, table.c.ingest_key)
     )
-    inserted = {key: item_id for item_id, key in session.execute(statement, unique)}
+    result = session.connection().execute(statement, unique)
+    inserted = {key: item_id for item_id, key in result}
     by_key = {row["ingest_key"]: row for row in unique}
     search.index_items(
         session,
