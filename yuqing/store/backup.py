@@ -21,7 +21,7 @@ from yuqing.errors import BadInput, StorageError
 from yuqing.store import search
 from yuqing.store.db import Database
 from yuqing.store.migrate import current_revision, head_revision, upgrade
-from yuqing.store.models import Base, Item
+from yuqing.store.models import Base
 
 FORMAT = "yuqing-backup"
 FORMAT_VERSION = 1
@@ -127,7 +127,7 @@ def restore(db: Database, path: Path, progress: Progress | None = None) -> dict[
             key = values.pop("id")
             session.execute(update(table).where(table.c.id == key).values(**values))
         _reset_sequences(session, db)
-        _rebuild_index(session)
+        search.rebuild_index(session)
     return counts
 
 
@@ -160,21 +160,3 @@ def _reset_sequences(session: Any, db: Database) -> None:
                     f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"
                 )
             )
-
-
-def _rebuild_index(session: Any) -> None:
-    search.clear_index(session)
-    last = 0
-    while True:
-        rows = session.execute(
-            select(Item.id, Item.published_at, Item.text_norm)
-            .where(Item.id > last)
-            .order_by(Item.id)
-            .limit(CHUNK)
-        ).all()
-        if not rows:
-            return
-        search.index_items(
-            session, (search.IndexRow(r.id, r.published_at, r.text_norm) for r in rows)
-        )
-        last = rows[-1].id

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,7 @@ def insert_new_items(session: Session, rows: Sequence[dict[str, Any]]) -> dict[s
     dialect = session.get_bind().dialect.name
     stmt_factory = sqlite.insert if dialect == "sqlite" else postgresql.insert
     table = Item.__table__
+    assert isinstance(table, Table)
     # Core, not the ORM: the ORM sends a statement per row once rows may be skipped.
     statement = (
         stmt_factory(table)

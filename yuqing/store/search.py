@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import TextClause, bindparam, text
+import sqlalchemy as sa
+from sqlalchemy import TextClause, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from yuqing.errors import QueryError
@@ -200,6 +201,33 @@ def unindex_items(session: Session, rows: Iterable[IndexRow]) -> None:
         session.execute(
             text("DELETE FROM item_search WHERE item_id = :id"), [{"id": r.item_id} for r in batch]
         )
+
+
+# Only the columns the index is built from, so that migrations may call rebuild_index
+# whatever other columns later versions add to items.
+_INDEXED = sa.table(
+    "items",
+    sa.column("id", sa.BigInteger()),
+    sa.column("published_at", UTCDateTime()),
+    sa.column("text_norm", sa.Text()),
+)
+
+
+def rebuild_index(session: Session, batch: int = 5000) -> int:
+    """Index every stored item afresh, in batches by id; returns how many."""
+    clear_index(session)
+    last_id, total = 0, 0
+    while True:
+        rows = session.execute(
+            select(_INDEXED.c.id, _INDEXED.c.published_at, _INDEXED.c.text_norm)
+            .where(_INDEXED.c.id > last_id)
+            .order_by(_INDEXED.c.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return total
+        total += index_items(session, (IndexRow(r.id, r.published_at, r.text_norm) for r in rows))
+        last_id = rows[-1].id
 
 
 def clear_index(session: Session) -> None:

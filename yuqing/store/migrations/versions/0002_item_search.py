@@ -17,8 +17,6 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-BACKFILL_BATCH = 5000
-
 
 def upgrade() -> None:
     bind = op.get_bind()
@@ -46,32 +44,10 @@ def upgrade() -> None:
 
 
 def _backfill(bind: sa.Connection) -> None:
-    """Index the items a database already holds, in batches by id."""
+    """Index the items a database already holds."""
     from sqlalchemy.orm import Session
 
-    from yuqing.store.types import UTCDateTime
-
-    items = sa.table(
-        "items",
-        sa.column("id", sa.BigInteger()),
-        sa.column("published_at", UTCDateTime()),
-        sa.column("text_norm", sa.Text()),
-    )
-    session = Session(bind=bind)
-    last_id = 0
-    while True:
-        rows = bind.execute(
-            sa.select(items.c.id, items.c.published_at, items.c.text_norm)
-            .where(items.c.id > last_id)
-            .order_by(items.c.id)
-            .limit(BACKFILL_BATCH)
-        ).all()
-        if not rows:
-            break
-        search.index_items(
-            session, (search.IndexRow(r.id, r.published_at, r.text_norm) for r in rows)
-        )
-        last_id = rows[-1].id
+    search.rebuild_index(Session(bind=bind))
 
 
 def downgrade() -> None:
