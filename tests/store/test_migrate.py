@@ -48,11 +48,19 @@ def test_upgrade_from_previous_revision_keeps_rows_and_indexes_them(
     with db.engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO items (ingest_key, kind, content_hash, text_original, text_norm, "
+                "INSERT INTO sources (id, name, kind, config, interval_seconds, enabled, "
+                "allow_private, is_public_outlet, weight, created_at) VALUES "
+                "(7, '青岚日报', 'rss', '{}', 3600, true, false, true, 1.0, :t)"
+            ),
+            {"t": published.replace(tzinfo=None)},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO items (source_id, ingest_key, kind, content_hash, text_original, text_norm, "
                 "lang, script, author_is_outlet, published_at, collected_at, meta, likes, reposts, "
                 "comments, views, is_local, heat, pii, privacy_lead, copy_count, event_pinned, "
                 "analysed_stages, status, created_at) VALUES "
-                "(:key, 'post', 'h', :text, :text, 'zh', 'hans', false, :t, :t, '{}', 0, 0, 0, 0, "
+                "(7, :key, 'post', 'h', :text, :text, 'zh', 'hans', false, :t, :t, '{}', 0, 0, 0, 0, "
                 "false, 0, '{}', false, 0, false, 0, 'new', :t)"
             ),
             [
@@ -65,6 +73,8 @@ def test_upgrade_from_previous_revision_keeps_rows_and_indexes_them(
     require_current(db)
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM items")).scalar_one() == 2
+        # rebuilding altered tables must not fire ON DELETE SET NULL on the rows above
+        assert conn.execute(text("SELECT DISTINCT source_id FROM items")).scalars().all() == [7]
     with db.reading() as session:
         assert len(search_item_ids(session, ItemQuery(text="检测"))) == 1
         assert len(search_item_ids(session, ItemQuery(text="口"))) == 1

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from yuqing.collect.keys import content_hash, ingest_key
-from yuqing.collect.records import RawItem
+from yuqing.collect.records import RawItem, Record, Rejected
 from yuqing.errors import BadInput
 from yuqing.store.db import Database
 from yuqing.store.items import insert_new_items, quarantine
@@ -108,7 +108,7 @@ def _author(name: str | None, source: SourceInfo, secret: str) -> tuple[str | No
 def ingest(
     db: Database,
     source: SourceInfo,
-    records: Iterable[RawItem],
+    records: Iterable[Record],
     *,
     secret: str,
     batch_size: int = 2000,
@@ -122,7 +122,7 @@ def ingest(
 
 def ingest_pairs(
     db: Database,
-    pairs: Iterable[tuple[SourceInfo, RawItem]],
+    pairs: Iterable[tuple[SourceInfo, Record]],
     *,
     secret: str,
     batch_size: int = 2000,
@@ -130,7 +130,7 @@ def ingest_pairs(
 ) -> IngestSummary:
     """Store records that each name their source (a mixed stream), in batches."""
     total = IngestSummary()
-    batch: list[tuple[SourceInfo, RawItem]] = []
+    batch: list[tuple[SourceInfo, Record]] = []
     for pair in pairs:
         batch.append(pair)
         if len(batch) >= batch_size:
@@ -143,7 +143,7 @@ def ingest_pairs(
 
 def _store_batch(
     db: Database,
-    batch: list[tuple[SourceInfo, RawItem]],
+    batch: list[tuple[SourceInfo, Record]],
     secret: str,
     on_batch: Callable[[IngestSummary], None] | None,
 ) -> IngestSummary:
@@ -152,16 +152,26 @@ def _store_batch(
     rows = []
     with db.transaction() as session:
         for source, record in batch:
-            try:
-                rows.append(prepare_row(record, source, secret, collected_at))
-            except BadInput as exc:
+            rejected = record if isinstance(record, Rejected) else None
+            if rejected is None:
+                assert isinstance(record, RawItem)
+                try:
+                    rows.append(prepare_row(record, source, secret, collected_at))
+                except BadInput as exc:
+                    rejected = Rejected(
+                        record.origin or "(unknown)",
+                        record.position or "",
+                        exc.message,
+                        (record.title or "") + "\n" + (record.body or ""),
+                    )
+            if rejected is not None:
                 quarantine(
                     session,
                     source_id=source.id,
-                    origin=record.origin or "(unknown)",
-                    position=record.position,
-                    reason=exc.message,
-                    raw=(record.title or "") + "\n" + (record.body or ""),
+                    origin=rejected.origin,
+                    position=rejected.position or None,
+                    reason=rejected.reason,
+                    raw=rejected.raw,
                 )
                 summary.quarantined += 1
         inserted = insert_new_items(session, rows)

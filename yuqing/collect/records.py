@@ -30,3 +30,16 @@ class RawItem:
     meta: dict[str, Any] = field(default_factory=dict)
     origin: str = ""
     position: str | None = None
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A record a connector could not turn into a RawItem: kept, with where and why."""
+
+    origin: str
+    position: str
+    reason: str
+    raw: str
+
+
+Record = RawItem | Rejected

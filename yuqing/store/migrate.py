@@ -37,9 +37,22 @@ def current_revision(db: Database) -> str | None:
 def upgrade(db: Database, revision: str = "head") -> None:
     """Bring the database to ``revision`` (default: the newest), keeping every row."""
     config = alembic_config(db)
-    with db.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            # SQLite rebuilds a table to alter it; with foreign keys on, dropping the old
+            # copy would fire ON DELETE actions on the rows that point at it.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+                if db.is_sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StorageError(f"upgrade left broken references: {broken[:5]}")
+        finally:
+            if db.is_sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
 def require_current(db: Database) -> None:

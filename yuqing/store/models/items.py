@@ -47,6 +47,8 @@ class Source(CreatedAt, Base):
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Held by the worker polling the source now, so that no two poll it at once.
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

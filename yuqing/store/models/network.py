@@ -29,6 +29,8 @@ class FieldReport(CreatedAt, Base):
     body: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     via: Mapped[str] = mapped_column(String(20), default="web")
+    # Message-ID of an e-mailed report, so that re-importing a mailbox adds nothing.
+    external_id: Mapped[str | None] = mapped_column(String(300), unique=True)
     adopted: Mapped[bool] = mapped_column(Boolean, default=False)
     adopted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     adopted_report_id: Mapped[int | None] = mapped_column(
