@@ -58,8 +58,28 @@ class Settings(BaseSettings):
         True,
         description="Mark the session cookie Secure (browsers still accept it on 127.0.0.1).",
     )
+    redis_url: str = Field(
+        "",
+        description="Redis URL for the task queue when several `yuqing worker` machines share "
+        "the work (redis://host:6379/0). Empty: the queue lives in a SQLite file under data_dir.",
+    )
+    workers: int = Field(
+        2, ge=1, le=64, description="Task threads per `serve` or `worker` process."
+    )
+    fetch_interval: float = Field(
+        5.0, ge=1.0, description="Seconds between two requests to the same host."
+    )
+    user_agent: str = Field(
+        "yuqing/0.1 (+public-opinion desk; respects robots.txt)",
+        description="User-Agent sent with every fetch.",
+    )
     host: str = Field("127.0.0.1", description="Address `yuqing serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `yuqing serve` listens on.")
+
+    sources: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Sources to create or update at `yuqing init` ([[sources]] tables).",
+    )
 
     @field_validator("timezone")
     @classmethod

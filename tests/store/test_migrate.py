@@ -56,12 +56,12 @@ def test_upgrade_from_previous_revision_keeps_rows_and_indexes_them(
         )
         conn.execute(
             text(
-                "INSERT INTO items (source_id, ingest_key, kind, content_hash, text_original, text_norm, "
-                "lang, script, author_is_outlet, published_at, collected_at, meta, likes, reposts, "
-                "comments, views, is_local, heat, pii, privacy_lead, copy_count, event_pinned, "
-                "analysed_stages, status, created_at) VALUES "
-                "(7, :key, 'post', 'h', :text, :text, 'zh', 'hans', false, :t, :t, '{}', 0, 0, 0, 0, "
-                "false, 0, '{}', false, 0, false, 0, 'new', :t)"
+                "INSERT INTO items (source_id, ingest_key, kind, content_hash, text_original, "
+                "text_norm, lang, script, author_is_outlet, published_at, collected_at, meta, "
+                "likes, reposts, comments, views, is_local, heat, pii, privacy_lead, copy_count, "
+                "event_pinned, analysed_stages, status, created_at) VALUES "
+                "(7, :key, 'post', 'h', :text, :text, 'zh', 'hans', false, :t, :t, '{}', "
+                "0, 0, 0, 0, false, 0, '{}', false, 0, false, 0, 'new', :t)"
             ),
             [
                 {"key": "k1", "text": "昆都仑区核酸检测", "t": published.replace(tzinfo=None)},

@@ -19,6 +19,13 @@ def test_full_width_and_invisible_characters_fold() -> None:
     assert matching_form("  a\t\u3000 b  ") == "a b"
 
 
+def test_the_display_form_keeps_chinese_punctuation() -> None:
+    from yuqing.text.normalise import clean
+
+    assert clean("记者获悉，昆都侖區\u200b新增检测点！\r\n") == "记者获悉，昆都侖區新增检测点！"
+    assert matching_form("记者获悉，新增！") == "记者获悉,新增!"
+
+
 def test_script_detection() -> None:
     assert detect_script("醫護人員辛苦了，感謝你們的付出") == "hant"
     assert detect_script("医护人员辛苦了，感谢你们的付出") == "hans"

@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from yuqing.cli import collecting, users
 from yuqing.cli import demo as demo_command
-from yuqing.cli import users
 from yuqing.cli.common import console, err_console, open_database, progress_bar, settings
+from yuqing.collect.sources import parse_spec, upsert_source
 from yuqing.errors import YuqingError
 from yuqing.store import backup as backups
 from yuqing.store.migrate import current_revision, head_revision, require_current, upgrade
@@ -23,33 +24,48 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(users.app, name="user", help="Manage user accounts.")
+app.add_typer(collecting.sources_app, name="source")
+app.add_typer(collecting.quarantine_app, name="quarantine")
 app.command("demo")(demo_command.demo)
+app.command("collect")(collecting.collect)
+app.command("import")(collecting.import_file)
+app.command("worker")(collecting.worker)
 
 
 @app.command()
 def init() -> None:
-    """Create the database, or upgrade it to this version's schema keeping every row."""
-    db = open_database()
+    """Create the database, or upgrade it to this version's schema keeping every row;
+    save the sources listed in the configuration."""
+    config = settings()
+    db = open_database(config)
     before = current_revision(db)
     upgrade(db)
     after = current_revision(db)
     if before == after:
         console.print(f"database already at schema {after}: {db}")
     else:
-        console.print(
-            f"database {'created' if before is None else 'upgraded'}: "
-            f"{before or 'empty'} → {after} ({db})"
-        )
+        state = "created" if before is None else "upgraded"
+        console.print(f"database {state}: {before or 'empty'} → {after} ({db})")
+    if config.sources:
+        specs = [parse_spec(raw) for raw in config.sources]
+        with db.transaction() as session:
+            for spec in specs:
+                upsert_source(session, spec)
+        console.print(f"{len(specs)} sources from the configuration saved")
 
 
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    schedule: Annotated[
+        bool, typer.Option(help="Also run scheduled collection in this process.")
+    ] = True,
 ) -> None:
-    """Serve the web app (and, as later issues land, the collection schedule)."""
+    """Serve the web app and, in the same process, the collection schedule."""
     import uvicorn
 
+    from yuqing.jobs.queue import Jobs
     from yuqing.web.app import create_app
 
     config = settings()
@@ -57,8 +73,18 @@ def serve(
     require_current(db)
     config.resolved_secret_key()
     bind_host, bind_port = host or config.host, port or config.port
-    console.print(f"yuqing serving on http://{bind_host}:{bind_port}/")
-    uvicorn.run(create_app(config, db), host=bind_host, port=bind_port, log_level="warning")
+    consumer = Jobs(config, db).consumer() if schedule else None
+    if consumer is not None:
+        consumer.start()
+    console.print(
+        f"yuqing serving on http://{bind_host}:{bind_port}/"
+        + (" with scheduled collection" if consumer else "")
+    )
+    try:
+        uvicorn.run(create_app(config, db), host=bind_host, port=bind_port, log_level="warning")
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
 
 
 @app.command()

@@ -5,7 +5,7 @@ sinks its batch."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -38,16 +38,29 @@ class IngestSummary:
 
 @dataclass(frozen=True)
 class SourceInfo:
-    """What ingest needs to know of a source, detached from any session."""
+    """A source as collection sees it, detached from any session."""
 
     id: int | None
     kind: str
     is_public_outlet: bool
     outlet_name: str | None
+    name: str = ""
+    url: str | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    allow_private: bool = False
 
     @classmethod
     def of(cls, source: Source) -> SourceInfo:
-        return cls(source.id, source.kind, source.is_public_outlet, source.outlet_name)
+        return cls(
+            source.id,
+            source.kind,
+            source.is_public_outlet,
+            source.outlet_name,
+            source.name,
+            source.url,
+            dict(source.config or {}),
+            source.allow_private,
+        )
 
 
 def prepare_row(

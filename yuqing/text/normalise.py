@@ -41,15 +41,16 @@ def to_traditional(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """NFKC, invisible characters removed, runs of spaces folded; the script kept."""
-    text = unicodedata.normalize("NFKC", text)
+    """The text as people should read it: invisible characters removed, runs of spaces
+    folded, line ends unified. Script, full-width punctuation and letters are kept."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
 
 def matching_form(text: str) -> str:
-    """Cleaned, simplified and lower-cased: the form every comparison uses."""
-    return to_simplified(clean(text)).lower()
+    """NFKC-folded, cleaned, simplified and lower-cased: the form every comparison uses."""
+    return to_simplified(clean(unicodedata.normalize("NFKC", text))).lower()
 
 
 def detect_script(text: str) -> str:

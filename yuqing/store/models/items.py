@@ -118,6 +118,7 @@ class Item(CreatedAt, Base):
         Index("ix_items_published", "published_at"),
         Index("ix_items_status_published", "status", "published_at"),
         Index("ix_items_topic_published", "topic", "published_at"),
+        Index("ix_items_source_collected", "source_id", "collected_at"),
     )
 
 

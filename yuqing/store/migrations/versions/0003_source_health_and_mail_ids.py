@@ -1,4 +1,4 @@
-"""source failures and e-mailed report ids
+"""source failures and health index, e-mailed report ids
 
 Revision ID: 0003
 Revises: 0002
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = "0003"
 down_revision = "0002"
@@ -30,8 +29,12 @@ def upgrade() -> None:
             sa.Column("consecutive_failures", sa.Integer(), server_default="0", nullable=False)
         )
 
+    # Source health counts a source's recent items.
+    op.create_index("ix_items_source_collected", "items", ["source_id", "collected_at"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_items_source_collected", table_name="items")
 
     with op.batch_alter_table("sources", schema=None) as batch_op:
         batch_op.drop_column("consecutive_failures")

@@ -1,0 +1,108 @@
+"""One poll of one source: take its lease, run its connector, store what it yields,
+record how it went. Whatever happens, the source's health says so afterwards."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from yuqing.collect.connectors import PollContext, connector_for
+from yuqing.collect.fetch import Fetcher
+from yuqing.collect.ingest import IngestSummary, SourceInfo, ingest
+from yuqing.collect.keys import canonical_url
+from yuqing.collect.mailbox import import_mail, mail_messages, parse_state
+from yuqing.collect.sources import release_lease, take_lease
+from yuqing.errors import BadInput, SourceUnreachable
+from yuqing.store.db import Database
+from yuqing.store.models import Item, Source, SourceKind
+from yuqing.store.types import utcnow
+
+DEFAULT_LEASE_SECONDS = 15 * 60
+
+
+@dataclass
+class PollReport:
+    source: str
+    status: str  # "ok", "not_modified", "failed" or "busy" (another worker holds it)
+    summary: IngestSummary = field(default_factory=IngestSummary)
+    error: str | None = None
+
+
+def poll_source(
+    db: Database,
+    source_id: int,
+    *,
+    fetcher: Fetcher,
+    secret: str,
+    tz: ZoneInfo,
+    attachments_dir: Path | None = None,
+    lease_seconds: int = DEFAULT_LEASE_SECONDS,
+    on_batch: Callable[[IngestSummary], None] | None = None,
+) -> PollReport:
+    with db.transaction() as session:
+        if not take_lease(session, source_id, lease_seconds):
+            name = session.scalar(select(Source.name).where(Source.id == source_id)) or "?"
+            return PollReport(name, "busy")
+        source = session.get(Source, source_id)
+        assert source is not None
+        info = SourceInfo.of(source)
+        ctx = PollContext(
+            fetcher=fetcher,
+            tz=tz,
+            is_known_url=lambda url: _known_url(db, url),
+            etag=source.etag,
+            last_modified=source.last_modified,
+        )
+    report = PollReport(info.name, "ok")
+    try:
+        if info.kind == SourceKind.MAIL.value:
+            report.summary = _poll_mail(db, info, ctx, attachments_dir)
+        else:
+            records = connector_for(info.kind).poll(info, ctx)
+            report.summary = ingest(db, info, records, secret=secret, on_batch=on_batch)
+        if ctx.not_modified:
+            report.status = "not_modified"
+    except (SourceUnreachable, BadInput) as exc:
+        report.status, report.error = "failed", exc.message
+    finally:
+        _record_outcome(db, source_id, ctx, report)
+    return report
+
+
+def _poll_mail(
+    db: Database, info: SourceInfo, ctx: PollContext, attachments_dir: Path | None
+) -> IngestSummary:
+    state = parse_state(ctx.etag)
+    folder = attachments_dir or Path(tempfile.gettempdir()) / "yuqing-attachments"
+    summary = import_mail(db, info, mail_messages(info, state), tz=ctx.tz, attachments_dir=folder)
+    if state.last_uid:
+        ctx.etag = f"uid:{state.last_uid}"
+    return summary
+
+
+def _known_url(db: Database, url: str) -> bool:
+    with db.reading() as session:
+        key = "url:" + canonical_url(url)
+        return session.scalar(select(Item.id).where(Item.ingest_key == key[:300])) is not None
+
+
+def _record_outcome(db: Database, source_id: int, ctx: PollContext, report: PollReport) -> None:
+    now = utcnow()
+    with db.transaction() as session:
+        source = session.get(Source, source_id)
+        assert source is not None
+        source.last_polled_at = now
+        if report.status == "failed":
+            source.last_error_at = now
+            source.last_error = report.error
+            source.consecutive_failures += 1
+        else:
+            source.last_success_at = now
+            source.consecutive_failures = 0
+            source.etag, source.last_modified = ctx.etag, ctx.last_modified
+        release_lease(session, source_id)

@@ -1,0 +1,158 @@
+"""Collection as the desk sees it: sources and their health, the quarantine, manual entry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from yuqing.collect.health import source_health
+from yuqing.collect.manual import add_manual_item
+from yuqing.store.models import QuarantineEntry
+from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
+
+router = APIRouter()
+PAGE = 100
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources_page(
+    request: Request, user: DeskUser, session: ReadSession, templates: TemplatesDep
+) -> Response:
+    context = {"user": user, "health": source_health(session)}
+    return templates.TemplateResponse(request, "sources.html", context)
+
+
+@router.get("/quarantine", response_class=HTMLResponse)
+def quarantine_page(
+    request: Request, user: DeskUser, session: ReadSession, templates: TemplatesDep
+) -> Response:
+    entries = session.scalars(
+        select(QuarantineEntry)
+        .where(QuarantineEntry.resolved_at.is_(None))
+        .order_by(QuarantineEntry.id.desc())
+        .limit(PAGE)
+    ).all()
+    return templates.TemplateResponse(
+        request, "quarantine.html", {"user": user, "entries": entries}
+    )
+
+
+@router.get("/items/new", response_class=HTMLResponse)
+def manual_form(request: Request, user: DeskUser, templates: TemplatesDep) -> Response:
+    return templates.TemplateResponse(request, "item_new.html", {"user": user})
+
+
+@router.post("/items/new")
+def manual_submit(
+    user: DeskUser,
+    session: WriteSession,
+    settings: SettingsDep,
+    text: Annotated[str, Form()],
+    url: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+) -> Response:
+    item_id, _created = add_manual_item(
+        session,
+        text=text,
+        url=url.strip() or None,
+        title=title.strip() or None,
+        secret=settings.resolved_secret_key(),
+        user_id=user.user_id,
+    )
+    return RedirectResponse(f"/items/{item_id}", status_code=303)
+
+
+class SourceOut(BaseModel):
+    id: int
+    name: str
+    kind: str
+    state: str
+    enabled: bool
+    last_success_at: datetime | None
+    last_error_at: datetime | None
+    last_error: str | None
+    items_last_day: int
+    items_per_day: float
+
+
+class QuarantineOut(BaseModel):
+    id: int
+    created_at: datetime
+    source_id: int | None
+    origin: str
+    position: str | None
+    reason: str
+
+
+class ManualItemIn(BaseModel):
+    text: str = Field(min_length=1, max_length=200_000)
+    url: str | None = None
+    title: str | None = None
+    published_at: datetime | None = None
+
+
+class ManualItemOut(BaseModel):
+    id: int
+    created: bool
+
+
+@router.get("/api/sources")
+def api_sources(user: DeskUser, session: ReadSession) -> list[SourceOut]:
+    return [
+        SourceOut(
+            id=h.id,
+            name=h.name,
+            kind=h.kind,
+            state=h.state,
+            enabled=h.enabled,
+            last_success_at=h.last_success_at,
+            last_error_at=h.last_error_at,
+            last_error=h.last_error,
+            items_last_day=h.items_last_day,
+            items_per_day=h.items_per_day,
+        )
+        for h in source_health(session)
+    ]
+
+
+@router.get("/api/quarantine")
+def api_quarantine(user: DeskUser, session: ReadSession) -> list[QuarantineOut]:
+    entries = session.scalars(
+        select(QuarantineEntry)
+        .where(QuarantineEntry.resolved_at.is_(None))
+        .order_by(QuarantineEntry.id.desc())
+        .limit(PAGE)
+    )
+    return [
+        QuarantineOut(
+            id=e.id,
+            created_at=e.created_at,
+            source_id=e.source_id,
+            origin=e.origin,
+            position=e.position,
+            reason=e.reason,
+        )
+        for e in entries
+    ]
+
+
+@router.post("/api/items", status_code=201)
+def api_manual_item(
+    body: ManualItemIn, user: DeskUser, session: WriteSession, settings: SettingsDep
+) -> ManualItemOut:
+    """Enter an item seen in public by hand; the same link or text twice gives the same id."""
+    item_id, created = add_manual_item(
+        session,
+        text=body.text,
+        url=body.url,
+        title=body.title,
+        published_at=body.published_at,
+        secret=settings.resolved_secret_key(),
+        user_id=user.user_id,
+    )
+    return ManualItemOut(id=item_id, created=created)
