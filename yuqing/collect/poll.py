@@ -16,7 +16,7 @@ from yuqing.collect.fetch import Fetcher
 from yuqing.collect.ingest import IngestSummary, SourceInfo, ingest
 from yuqing.collect.keys import canonical_url
 from yuqing.collect.mailbox import import_mail, mail_messages, parse_state
-from yuqing.collect.sources import release_lease, take_lease
+from yuqing.collect.sources import is_due, release_lease, take_lease
 from yuqing.errors import BadInput, SourceUnreachable
 from yuqing.store.db import Database
 from yuqing.store.models import Item, Source, SourceKind
@@ -28,7 +28,8 @@ DEFAULT_LEASE_SECONDS = 15 * 60
 @dataclass
 class PollReport:
     source: str
-    status: str  # "ok", "not_modified", "failed" or "busy" (another worker holds it)
+    # "ok", "not_modified", "failed", "busy" (another worker holds it) or "not_due"
+    status: str
     summary: IngestSummary = field(default_factory=IngestSummary)
     error: str | None = None
 
@@ -43,13 +44,19 @@ def poll_source(
     attachments_dir: Path | None = None,
     lease_seconds: int = DEFAULT_LEASE_SECONDS,
     on_batch: Callable[[IngestSummary], None] | None = None,
+    only_if_due: bool = False,
 ) -> PollReport:
+    """Poll now; with ``only_if_due`` (the schedule's tasks) skip a source polled within
+    its interval, so a poll queued twice runs once."""
     with db.transaction() as session:
         if not take_lease(session, source_id, lease_seconds):
             name = session.scalar(select(Source.name).where(Source.id == source_id)) or "?"
             return PollReport(name, "busy")
         source = session.get(Source, source_id)
         assert source is not None
+        if only_if_due and not is_due(source, utcnow()):
+            release_lease(session, source_id)
+            return PollReport(source.name, "not_due")
         info = SourceInfo.of(source)
         ctx = PollContext(
             fetcher=fetcher,

@@ -102,21 +102,22 @@ def get_source(session: Session, name_or_id: str | int) -> Source:
     return source
 
 
+def is_due(source: Source, now: datetime) -> bool:
+    polled = source.last_polled_at
+    return polled is None or polled + timedelta(seconds=source.interval_seconds) <= now
+
+
 def due_sources(session: Session, now: datetime | None = None) -> list[int]:
     """Enabled pollable sources whose interval has passed and that nobody holds."""
     now = now or utcnow()
-    rows = session.execute(
-        select(Source.id, Source.last_polled_at, Source.interval_seconds).where(
+    sources = session.scalars(
+        select(Source).where(
             Source.enabled,
             Source.kind.not_in([SourceKind.MANUAL.value]),
             or_(Source.lease_until.is_(None), Source.lease_until < now),
         )
-    ).all()
-    return [
-        source_id
-        for source_id, polled, interval in rows
-        if polled is None or polled + timedelta(seconds=interval) <= now
-    ]
+    )
+    return [source.id for source in sources if is_due(source, now)]
 
 
 def take_lease(session: Session, source_id: int, seconds: int, now: datetime | None = None) -> bool:

@@ -56,13 +56,15 @@ class Jobs:
             self._local.fetcher = fetcher
         return fetcher
 
-    def poll_now(self, source_id: int) -> PollReport:
+    def poll_now(self, source_id: int, only_if_due: bool = True) -> PollReport:
         return poll_source(
             self.db,
             source_id,
             fetcher=self.fetcher(),
             secret=self.settings.resolved_secret_key(),
             tz=self.settings.tz,
+            attachments_dir=self.settings.data_dir / "attachments",
+            only_if_due=only_if_due,
         )
 
     def tick_now(self) -> list[int]:

@@ -3,10 +3,11 @@ index kept in step in the same transaction."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -61,8 +62,20 @@ def quarantine(
     position: str | None = None,
     raw: str | None = None,
     source_id: int | None = None,
-) -> None:
-    """Keep a rejected record with where it came from and why."""
+) -> bool:
+    """Keep a rejected record with where it came from and why. A refusal already held
+    and unresolved (same source, origin, position, reason) is not added again, so a
+    bad entry in a feed polled every hour stays one entry. True when it was added."""
+    fingerprint = hashlib.sha256(
+        f"{source_id}\x1f{origin}\x1f{position}\x1f{reason}".encode()
+    ).hexdigest()
+    held = session.scalar(
+        select(QuarantineEntry.id).where(
+            QuarantineEntry.fingerprint == fingerprint, QuarantineEntry.resolved_at.is_(None)
+        )
+    )
+    if held is not None:
+        return False
     session.execute(
         insert(QuarantineEntry),
         [
@@ -72,6 +85,8 @@ def quarantine(
                 "position": position,
                 "reason": reason,
                 "raw": raw[:RAW_KEEP] if raw is not None else None,
+                "fingerprint": fingerprint,
             }
         ],
     )
+    return True

@@ -171,6 +171,8 @@ class QuarantineEntry(CreatedAt, Base):
     position: Mapped[str | None] = mapped_column(String(100))
     reason: Mapped[str] = mapped_column(Text)
     raw: Mapped[str | None] = mapped_column(Text)
+    # Same source, place and reason: the same refusal, kept once while unresolved.
+    fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

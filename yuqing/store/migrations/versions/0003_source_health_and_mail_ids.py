@@ -1,4 +1,4 @@
-"""source failures and health index, e-mailed report ids
+"""source failures and health index, e-mailed report ids, quarantine fingerprints
 
 Revision ID: 0003
 Revises: 0002
@@ -29,11 +29,20 @@ def upgrade() -> None:
             sa.Column("consecutive_failures", sa.Integer(), server_default="0", nullable=False)
         )
 
+    with op.batch_alter_table("quarantine", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("fingerprint", sa.String(length=64), nullable=True))
+        batch_op.create_index(
+            batch_op.f("ix_quarantine_fingerprint"), ["fingerprint"], unique=False
+        )
+
     # Source health counts a source's recent items.
     op.create_index("ix_items_source_collected", "items", ["source_id", "collected_at"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("quarantine", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_quarantine_fingerprint"))
+        batch_op.drop_column("fingerprint")
     op.drop_index("ix_items_source_collected", table_name="items")
 
     with op.batch_alter_table("sources", schema=None) as batch_op:
