@@ -61,7 +61,7 @@ def test_init_demo_search_backup_restore(tmp_path: Path) -> None:
         "demo-password",
     )
     assert result.returncode == 0, result.stderr
-    assert "loaded 300 items" in result.stdout.replace("\n", " ")
+    assert "collected 300 items" in result.stdout.replace("\n", " ")
     assert "analyst" in result.stdout and "demo-password" in result.stdout
 
     env_db = f"sqlite:///{demo_dir / 'yuqing.db'}"

@@ -3,11 +3,14 @@ tries first return exactly the items that contain the words, in either script.""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import BACKENDS, empty_tables
-from yuqing.demo.load import DESK_ACCOUNTS, load_scenario
+from yuqing.demo.live import load_live
+from yuqing.demo.load import DESK_ACCOUNTS
 from yuqing.demo.scenario import build_scenario
 from yuqing.store.db import Database
 from yuqing.store.models import FieldReport, Item, ReportSeries, TallyEntry, Unit, User
@@ -18,14 +21,30 @@ ITEMS = 600
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def loaded(request: pytest.FixtureRequest, _migrated: dict[str, Database]) -> Database:
+def loaded(
+    request: pytest.FixtureRequest,
+    _migrated: dict[str, Database],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Database:
     """Loaded once per backend for the module; the tests here only read."""
     db = _migrated[request.param]
     empty_tables(db)
     scenario = build_scenario(seed=11, items=ITEMS)
-    summary = load_scenario(db, scenario, secret="d" * 32, password="demo-password")
-    assert summary.items.read == ITEMS
-    assert summary.items.quarantined == 0
+    folder = tmp_path_factory.mktemp("demo")
+    loaded, server = load_live(
+        db,
+        scenario,
+        folder=folder,
+        secret="d" * 32,
+        password="demo-password",
+        tz=ZoneInfo("Asia/Shanghai"),
+    )
+    server.shutdown()
+    server.server_close()
+    assert [p.status for p in loaded.polls] == ["ok"] * len(loaded.polls)
+    assert loaded.items.stored == ITEMS
+    assert loaded.items.quarantined == 0
+    assert loaded.field_reports == len(scenario.field_reports)
     return db
 
 

@@ -1,4 +1,4 @@
-"""`yuqing demo` — a fresh demo desk on embedded SQLite, loaded and served."""
+"""`yuqing demo` — a fresh demo desk on embedded SQLite, collected and served."""
 
 from __future__ import annotations
 
@@ -33,8 +33,13 @@ def demo(
     ] = None,
     serve: Annotated[bool, typer.Option(help="Serve the web app once loaded.")] = True,
 ) -> None:
-    """Build the demo desk (a fictional city's epidemic week) and serve it."""
-    from yuqing.demo.load import load_scenario
+    """Build the demo desk (a fictional city's epidemic week) and serve it.
+
+    The week's news and posts are published by a local feed server (RSS feeds, a news
+    site, a partner list, export files, officers' e-mails) and collected from it by
+    the real connectors, as a desk would collect them."""
+    from yuqing.collect.poll import PollReport
+    from yuqing.demo.live import load_live
     from yuqing.demo.scenario import build_scenario
 
     if data_dir.exists():
@@ -45,28 +50,49 @@ def demo(
     password = password or secrets.token_urlsafe(9)
     scenario = build_scenario(seed=seed, items=items)
     with progress_bar() as bar:
-        task = bar.add_task("loading the demo week", total=items)
-        summary = load_scenario(
+        task = bar.add_task("collecting the demo week", total=items)
+        loaded, feeds = load_live(
             db,
             scenario,
+            folder=data_dir,
             secret=config.resolved_secret_key(),
             password=password,
-            on_items=lambda n: bar.advance(task, n),
+            tz=config.tz,
+            on_progress=lambda _name, n: bar.advance(task, n),
         )
+    for poll in [*loaded.polls, PollReport("12345热线人工录入", "ok", loaded.manual)]:
+        s = poll.summary
+        detail = poll.error or (
+            f"read {s.read}, stored {s.stored}, duplicates {s.duplicates}, "
+            f"quarantined {s.quarantined}"
+        )
+        console.print(f"  {poll.source}: {poll.status} — {detail}")
+    items_in = loaded.items
     console.print(
-        f"loaded {summary.items.stored} items ({summary.items.duplicates} duplicates skipped, "
-        f"{summary.items.quarantined} quarantined), {summary.units} units, {summary.users} users, "
-        f"{summary.field_reports} field reports, {summary.tallies} tally entries "
+        f"collected {items_in.stored} items ({items_in.duplicates} duplicates, "
+        f"{items_in.quarantined} quarantined), {loaded.field_reports} e-mailed field reports, "
+        f"{loaded.units} units, {loaded.users} users, {loaded.tallies} tally entries "
         f"into {config.resolved_database_url()}"
     )
     _print_accounts(password)
-    if serve:
-        import uvicorn
+    if not serve:
+        feeds.shutdown()
+        feeds.server_close()
+        return
+    import uvicorn
 
-        from yuqing.web.app import create_app
+    from yuqing.jobs.queue import Jobs
+    from yuqing.web.app import create_app
 
-        console.print(f"\n[bold]demo desk: http://{host}:{port}/[/bold]   (Ctrl-C to stop)")
+    consumer = Jobs(config, db).consumer()
+    consumer.start()
+    console.print(f"\n[bold]demo desk: http://{host}:{port}/[/bold]   (Ctrl-C to stop)")
+    try:
         uvicorn.run(create_app(config, db), host=host, port=port, log_level="warning")
+    finally:
+        consumer.stop(graceful=True)
+        feeds.shutdown()
+        feeds.server_close()
 
 
 def _print_accounts(password: str) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 
 from yuqing.collect.ingest import IngestSummary, SourceInfo, ingest_pairs
 from yuqing.collect.records import RawItem
+from yuqing.demo.feed_server import officer_email
 from yuqing.demo.scenario import DemoItem, DemoUnit, Scenario
 from yuqing.network.people import Grant, add_unit, add_user
 from yuqing.store.db import Database
@@ -58,7 +59,7 @@ def load_scenario(
     on_items: Callable[[int], None] | None = None,
 ) -> LoadSummary:
     """Write the whole scenario; ``on_items`` hears how many items each batch read."""
-    units, users = _load_people(db, scenario, password)
+    units, users = load_people(db, scenario, password)
     sources = _load_sources(db, scenario)
     items = ingest_pairs(
         db,
@@ -66,11 +67,11 @@ def load_scenario(
         secret=secret,
         on_batch=(lambda s: on_items(s.read)) if on_items else None,
     )
-    reports, tallies = _load_network(db, scenario, units)
+    reports, tallies = load_network(db, scenario, units)
     return LoadSummary(len(units), users, len(sources), items, reports, tallies)
 
 
-def _load_people(db: Database, scenario: Scenario, password: str) -> tuple[dict[str, int], int]:
+def load_people(db: Database, scenario: Scenario, password: str) -> tuple[dict[str, int], int]:
     with db.transaction() as session:
         units: dict[str, Unit] = {}
         for demo_unit in _parents_first(scenario):
@@ -96,6 +97,7 @@ def _load_people(db: Database, scenario: Scenario, password: str) -> tuple[dict[
                 password,
                 display_name=officer.display_name,
                 unit=unit,
+                email=officer_email(officer.username),
                 grants=[Grant(Role(officer.role), unit.id)],
             )
         for code, name, kind in REPORT_SERIES:
@@ -164,7 +166,10 @@ def _raw(item: DemoItem, units: dict[str, int]) -> RawItem:
     )
 
 
-def _load_network(db: Database, scenario: Scenario, units: dict[str, int]) -> tuple[int, int]:
+def load_network(
+    db: Database, scenario: Scenario, units: dict[str, int], *, field_reports: bool = True
+) -> tuple[int, int]:
+    """Tallies, and (unless they arrive by e-mail) the field reports, written directly."""
     with db.transaction() as session:
         officers = dict(session.execute(select(User.username, User.id)).all())
         reports = [
@@ -182,7 +187,7 @@ def _load_network(db: Database, scenario: Scenario, units: dict[str, int]) -> tu
             }
             for r in scenario.field_reports
         ]
-        if reports:
+        if reports and field_reports:
             session.execute(insert(FieldReport), reports)
         metrics = {}
         for position, m in enumerate(scenario.tally_metrics):
@@ -203,4 +208,4 @@ def _load_network(db: Database, scenario: Scenario, units: dict[str, int]) -> tu
                     for t in scenario.tallies
                 ],
             )
-    return len(scenario.field_reports), len(scenario.tallies)
+    return (len(scenario.field_reports) if field_reports else 0), len(scenario.tallies)
