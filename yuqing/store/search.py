@@ -36,7 +36,8 @@ from yuqing.store.types import UTCDateTime
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_RUN = re.compile(f"[{HAN}]+")
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(f"[^\\W_{HAN}]+")
+_RUN = re.compile(f"([{HAN}]+)|([^\\W_{HAN}]+)")
 MAX_WORD = 40
 ID_BITS = 30
 ID_MASK = (1 << ID_BITS) - 1
@@ -47,21 +48,17 @@ PG_MAX_POSITIONS_PER_LEXEME = 256
 Sort = Literal["time", "relevance"]
 
 
-def _words(segment: str, out: list[str]) -> None:
-    out.extend(word[:MAX_WORD] for word in _WORD.findall(segment))
-
-
 def gram_tokens(norm_text: str) -> list[str]:
     """The index tokens of a text in matching form, in order."""
     tokens: list[str] = []
-    pos = 0
-    for run in _HAN_RUN.finditer(norm_text):
-        _words(norm_text[pos : run.start()], tokens)
-        chars = run.group()
-        tokens.extend([chars[i : i + 2] for i in range(len(chars) - 1)])
-        tokens.append(chars[-1])
-        pos = run.end()
-    _words(norm_text[pos:], tokens)
+    append, extend = tokens.append, tokens.extend
+    # One pass over the text: each match is a Han run or a run of other letters/digits.
+    for han, word in _RUN.findall(norm_text):
+        if han:
+            extend([han[i : i + 2] for i in range(len(han) - 1)])
+            append(han[-1])
+        else:
+            append(word[:MAX_WORD])
     return tokens
 
 
