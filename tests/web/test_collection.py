@@ -1,0 +1,66 @@
+"""Collection in the web app: sources with their health, the quarantine, manual entry."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from yuqing.store.db import Database
+from yuqing.store.items import quarantine
+from yuqing.store.models import AuditEntry, Item
+
+
+def test_sources_page_shows_health(analyst: TestClient) -> None:
+    page = analyst.get("/sources")
+    assert page.status_code == 200
+    assert "青岚日报" in page.text and "尚未采集" in page.text
+    body = analyst.get("/api/sources").json()
+    assert body[0]["name"] == "青岚日报" and body[0]["state"] == "new"
+
+
+def test_quarantine_page_lists_refusals(analyst: TestClient, web_db: Database) -> None:
+    with web_db.transaction() as session:
+        quarantine(
+            session,
+            origin="export.jsonl",
+            position="line 17",
+            reason="发布时间 '2026-13-45' is not a date",
+            raw='{"正文": "…"}',
+        )
+    page = analyst.get("/quarantine")
+    assert "line 17" in page.text and "2026-13-45" in page.text
+    entries = analyst.get("/api/quarantine").json()
+    assert entries[0]["position"] == "line 17"
+
+
+def test_manual_entry_through_the_form(analyst: TestClient, web_db: Database) -> None:
+    assert analyst.get("/items/new").status_code == 200
+    response = analyst.post(
+        "/items/new",
+        data={
+            "url": "https://bbs.example/t/1",
+            "title": "求助",
+            "text": "老人买不到退烧药，電話13800138000",
+        },
+    )
+    assert response.status_code == 303
+    item_id = int(re.findall(r"/items/(\d+)", response.headers["location"])[0])
+    with web_db.reading() as session:
+        item = session.get(Item, item_id)
+        assert item is not None and item.source is not None and item.source.name == "人工录入"
+        assert (
+            session.scalar(select(AuditEntry.action).where(AuditEntry.object_id == str(item_id)))
+            == "item_entered"
+        )
+
+
+def test_manual_entry_api_is_idempotent(analyst: TestClient) -> None:
+    body = {"text": "社区团购菜价上涨", "url": "https://bbs.example/t/2"}
+    first = analyst.post("/api/items", json=body)
+    second = analyst.post("/api/items", json=body)
+    assert first.status_code == 201
+    assert first.json()["created"] and not second.json()["created"]
+    assert first.json()["id"] == second.json()["id"]
+    assert analyst.post("/api/items", json={"text": ""}).status_code == 422
