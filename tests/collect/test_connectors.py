@@ -250,3 +250,30 @@ def test_failing_source_raises_one_alert_a_day(sqlite_db: Database, fetcher: Fet
         assert raise_health_alerts(session) == 0
         alert = session.scalars(select(Alert)).one()
         assert alert.kind == "source_failing" and "断线" in alert.title
+
+
+def test_a_source_that_usually_brings_items_and_goes_quiet_is_silent(sqlite_db: Database) -> None:
+    from datetime import timedelta
+
+    from yuqing.collect.ingest import SourceInfo, ingest
+    from yuqing.collect.records import RawItem
+    from yuqing.store.types import utcnow
+
+    source_id = add_source(sqlite_db, name="青岚论坛", kind="rss", url="https://bbs.example/rss")
+    ingest(
+        sqlite_db,
+        SourceInfo(source_id, "rss", False, None),
+        [RawItem(body=f"帖子{i}", platform_id=str(i)) for i in range(70)],
+        secret=SECRET,
+    )
+    with sqlite_db.transaction() as session:
+        # the posts were collected over the week before last night, then nothing came
+        session.execute(Item.__table__.update().values(collected_at=utcnow() - timedelta(days=3)))
+        source = session.get(Source, source_id)
+        assert source is not None
+        source.last_polled_at = source.last_success_at = utcnow()
+    with sqlite_db.transaction() as session:
+        (health,) = source_health(session)
+        assert health.state == "silent" and health.items_per_day == 10
+        assert raise_health_alerts(session) == 1
+        assert session.scalars(select(Alert.kind)).one() == "source_silent"

@@ -64,3 +64,25 @@ def test_manual_entry_api_is_idempotent(analyst: TestClient) -> None:
     assert first.json()["created"] and not second.json()["created"]
     assert first.json()["id"] == second.json()["id"]
     assert analyst.post("/api/items", json={"text": ""}).status_code == 422
+
+
+def test_admins_add_sources_analysts_cannot(client: TestClient, web_db: Database) -> None:
+    from tests.web.conftest import login
+    from yuqing.store.models import Source
+
+    form = {
+        "name": "青岚论坛",
+        "kind": "rss",
+        "url": "https://bbs.example/rss",
+        "interval_minutes": "30",
+    }
+    login(client, "analyst")
+    assert client.post("/sources", data=form).status_code == 403
+    client.post("/logout")
+    login(client, "admin")
+    assert client.post("/sources", data=form).status_code == 303
+    bad = client.post("/sources", data={**form, "kind": "web"})
+    assert bad.status_code == 400 and "link_selector" in bad.text
+    with web_db.reading() as session:
+        source = session.scalar(select(Source).where(Source.name == "青岚论坛"))
+        assert source is not None and source.interval_seconds == 1800 and not source.allow_private

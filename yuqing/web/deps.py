@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from yuqing.config import Settings
 from yuqing.store.db import Database
-from yuqing.web.security import ANY_USER, DESK, Principal
+from yuqing.web.security import ADMINS, ANY_USER, DESK, Principal
 
 
 def get_db(request: Request) -> Database:
@@ -46,3 +46,4 @@ ReadSession = Annotated[Session, Depends(read_session)]
 WriteSession = Annotated[Session, Depends(write_session)]
 DeskUser = Annotated[Principal, Depends(DESK)]
 AnyUser = Annotated[Principal, Depends(ANY_USER)]
+AdminUser = Annotated[Principal, Depends(ADMINS)]

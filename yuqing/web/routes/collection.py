@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated
 
@@ -12,19 +13,79 @@ from sqlalchemy import select
 
 from yuqing.collect.health import source_health
 from yuqing.collect.manual import add_manual_item
-from yuqing.store.models import QuarantineEntry
-from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
+from yuqing.collect.sources import parse_spec, upsert_source
+from yuqing.errors import BadInput
+from yuqing.store.models import AuditEntry, QuarantineEntry
+from yuqing.web.deps import (
+    AdminUser,
+    DeskUser,
+    ReadSession,
+    SettingsDep,
+    TemplatesDep,
+    WriteSession,
+)
 
 router = APIRouter()
 PAGE = 100
+SOURCE_KINDS = {
+    "rss": "RSS/Atom 订阅",
+    "web": "新闻网站（列表页+文章页）",
+    "file": "导出文件（JSONL/CSV/XLSX）",
+    "partner": "合作单位数据（网址）",
+    "mail": "信息员邮箱",
+    "manual": "人工录入",
+}
 
 
 @router.get("/sources", response_class=HTMLResponse)
 def sources_page(
     request: Request, user: DeskUser, session: ReadSession, templates: TemplatesDep
 ) -> Response:
-    context = {"user": user, "health": source_health(session)}
+    context = {"user": user, "health": source_health(session), "kinds": SOURCE_KINDS}
     return templates.TemplateResponse(request, "sources.html", context)
+
+
+@router.post("/sources")
+def source_save(
+    request: Request,
+    user: AdminUser,
+    session: WriteSession,
+    templates: TemplatesDep,
+    name: Annotated[str, Form()],
+    kind: Annotated[str, Form()],
+    url: Annotated[str, Form()] = "",
+    interval_minutes: Annotated[int, Form()] = 60,
+    config: Annotated[str, Form()] = "{}",
+    is_public_outlet: Annotated[bool, Form()] = False,
+    allow_private: Annotated[bool, Form()] = False,
+) -> Response:
+    """Create or update a source by name (admins only: the allow-list is a security choice)."""
+    try:
+        extra = json.loads(config or "{}")
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"配置不是有效的 JSON：{exc}") from exc
+    spec = parse_spec(
+        {
+            "name": name.strip(),
+            "kind": kind,
+            "url": url.strip() or None,
+            "interval_minutes": interval_minutes,
+            "config": extra,
+            "is_public_outlet": is_public_outlet,
+            "allow_private": allow_private,
+        }
+    )
+    source = upsert_source(session, spec)
+    session.add(
+        AuditEntry(
+            user_id=user.user_id,
+            action="source_saved",
+            object_type="source",
+            object_id=str(source.id),
+            detail={"name": spec.name, "kind": kind},
+        )
+    )
+    return RedirectResponse("/sources", status_code=303)
 
 
 @router.get("/quarantine", response_class=HTMLResponse)
