@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_httpserver import HTTPServer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug import Request, Response
 
 from yuqing.collect.fetch import Fetcher, FetchPolicy

@@ -79,9 +79,7 @@ def load_live(
     return result, server
 
 
-def _reporter(
-    report: Callable[[str, int], None], name: str
-) -> Callable[[IngestSummary], None]:
+def _reporter(report: Callable[[str, int], None], name: str) -> Callable[[IngestSummary], None]:
     return lambda summary: report(name, summary.read)
 
 
