@@ -268,7 +268,7 @@ def test_a_source_that_usually_brings_items_and_goes_quiet_is_silent(sqlite_db: 
     )
     with sqlite_db.transaction() as session:
         # the posts were collected over the week before last night, then nothing came
-        session.execute(Item.__table__.update().values(collected_at=utcnow() - timedelta(days=3)))
+        session.execute(update(Item).values(collected_at=utcnow() - timedelta(days=3)))
         source = session.get(Source, source_id)
         assert source is not None
         source.last_polled_at = source.last_success_at = utcnow()
