@@ -1,0 +1,1 @@
+"""Analysis of collected items: duplicate folding and fact-check claim matching."""
