@@ -50,6 +50,8 @@ def test_manual_entry_through_the_form(analyst: TestClient, web_db: Database) ->
     with web_db.reading() as session:
         item = session.get(Item, item_id)
         assert item is not None and item.source is not None and item.source.name == "人工录入"
+        assert "13800138000" not in item.text_original and "[手机号已隐去]" in item.text_original
+        assert item.pii == {"mobile": 1}
         assert (
             session.scalar(select(AuditEntry.action).where(AuditEntry.object_id == str(item_id)))
             == "item_entered"

@@ -1,6 +1,6 @@
-"""Turning collected records into stored items: normalise, pseudonymise, key,
-store in batches, and quarantine what cannot be stored — one bad record never
-sinks its batch."""
+"""Turning collected records into stored items: redact personal data, normalise,
+pseudonymise, key, store in batches, and quarantine what cannot be stored — one bad
+record never sinks its batch. Nothing personal is written, not even to the quarantine."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from yuqing.store.models import Source
 from yuqing.store.types import utcnow
 from yuqing.text import detect_script, matching_form, pseudonymise
 from yuqing.text.normalise import clean
+from yuqing.text.pii import Redaction, redact
 
 MAX_TEXT = 1_000_000  # characters; a longer "post" is a broken export, not speech
 
@@ -67,8 +68,10 @@ def prepare_row(
     record: RawItem, source: SourceInfo, secret: str, collected_at: datetime
 ) -> dict[str, Any]:
     """The item row for a record, or BadInput naming the reason it cannot be stored."""
-    body = clean(record.body or "")
-    title = clean(record.title) if record.title else None
+    body_redaction = redact(clean(record.body or ""))
+    title_redaction = redact(clean(record.title)) if record.title else None
+    body = body_redaction.text
+    title = title_redaction.text if title_redaction else None
     if not body and not title:
         raise BadInput("no text: both title and body are empty")
     if len(body) > MAX_TEXT:
@@ -106,7 +109,17 @@ def prepare_row(
         "reposts": record.reposts,
         "comments": record.comments,
         "views": record.views,
+        "pii": _pii_counts(body_redaction, title_redaction),
+        "privacy_lead": body_redaction.is_privacy_lead,
     }
+
+
+def _pii_counts(body: Redaction, title: Redaction | None) -> dict[str, int]:
+    """Kinds and counts of personal data removed; the values themselves are never kept."""
+    counts = dict(body.counts)
+    for kind, count in (title.counts if title else {}).items():
+        counts[kind] = counts.get(kind, 0) + count
+    return counts
 
 
 def _author(name: str | None, source: SourceInfo, secret: str) -> tuple[str | None, bool]:
@@ -184,7 +197,7 @@ def _store_batch(
                     origin=rejected.origin,
                     position=rejected.position or None,
                     reason=rejected.reason,
-                    raw=rejected.raw,
+                    raw=redact(rejected.raw).text,
                 )
                 summary.quarantined += 1
         inserted = insert_new_items(session, rows)

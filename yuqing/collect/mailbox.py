@@ -35,6 +35,7 @@ from yuqing.store.db import Database
 from yuqing.store.items import quarantine
 from yuqing.store.models import Attachment, FieldReport, User
 from yuqing.store.types import utcnow
+from yuqing.text.pii import redact
 
 _DATE_IN_SUBJECT = re.compile(r"(20\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:【[^】]*】|\[[^\]]*\])\s*")
@@ -146,14 +147,14 @@ def _file_report(session: Session, message: MailReport, tz: ZoneInfo, folder: Pa
     )
     if officer is None or officer.unit_id is None:
         return f"sender {message.sender} is not the address of an officer with a unit"
-    title = _SUBJECT_PREFIX.sub("", message.subject).strip() or None
+    title = redact(_SUBJECT_PREFIX.sub("", message.subject).strip()).text or None
     report = FieldReport(
         unit_id=officer.unit_id,
         officer_id=officer.id,
         report_date=report_date(message, tz),
         is_zero=message.is_zero,
         title=None if message.is_zero else title,
-        body=None if message.is_zero else message.body,
+        body=None if message.is_zero else redact(message.body).text,
         submitted_at=message.sent_at or utcnow(),
         via="email",
         external_id=message.message_id[:300],
