@@ -76,6 +76,14 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `yuqing serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `yuqing serve` listens on.")
 
+    jurisdiction: list[str] = Field(
+        default_factory=list,
+        description='Division codes of the desk\'s own area (涉我), e.g. ["150200"] for 包头市.',
+    )
+    topics: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Topic taxonomy as {topic: [seed words]}; empty: the built-in epidemic one.",
+    )
     sources: list[dict[str, Any]] = Field(
         default_factory=list,
         description="Sources to create or update at `yuqing init` ([[sources]] tables).",

@@ -39,12 +39,17 @@ def demo(
     site, a partner list, export files, officers' e-mails) and collected from it by
     the real connectors, as a desk would collect them."""
     from yuqing.collect.poll import PollReport
-    from yuqing.demo.live import load_live
+    from yuqing.demo.live import DEMO_CITY_CODE, analyse_demo, load_live
     from yuqing.demo.scenario import build_scenario
 
     if data_dir.exists():
         shutil.rmtree(data_dir)
-    config = load_settings(data_dir=data_dir, database_url="", city_name="青岚市（演示）")
+    config = load_settings(
+        data_dir=data_dir,
+        database_url="",
+        city_name="青岚市（演示）",
+        jurisdiction=[DEMO_CITY_CODE],
+    )
     db = Database(config.resolved_database_url())
     upgrade(db)
     password = password or secrets.token_urlsafe(9)
@@ -73,6 +78,13 @@ def demo(
         f"{items_in.quarantined} quarantined), {loaded.field_reports} e-mailed field reports, "
         f"{loaded.units} units, {loaded.users} users, {loaded.tallies} tally entries "
         f"into {config.resolved_database_url()}"
+    )
+    with progress_bar() as bar:
+        task = bar.add_task("analysing", total=items)
+        found = analyse_demo(db, scenario, config.jurisdiction, lambda n: bar.advance(task, n))
+    console.print(
+        f"analysed: {found.copies} copies folded, {found.local} items about the city, "
+        f"{found.rule_hits} rule hits, {found.claim_candidates} fact-check candidates"
     )
     _print_accounts(password)
     if not serve:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +10,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from yuqing.cli import collecting, users
+from yuqing.cli import analysing, collecting, users
 from yuqing.cli import demo as demo_command
 from yuqing.cli.common import console, err_console, open_database, progress_bar, settings
 from yuqing.collect.sources import parse_spec, upsert_source
@@ -30,6 +31,9 @@ app.command("demo")(demo_command.demo)
 app.command("collect")(collecting.collect)
 app.command("import")(collecting.import_file)
 app.command("worker")(collecting.worker)
+app.command("analyse")(analysing.analyse)
+app.add_typer(analysing.model_app, name="model")
+app.add_typer(analysing.rule_app, name="rule")
 
 
 @app.command()
@@ -151,3 +155,11 @@ def main() -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(130)
+    except Exception as exc:  # a bug: still one line, with the way to see more
+        if os.environ.get("YUQING_DEBUG"):
+            raise
+        err_console.print(
+            f"[red]内部错误[/red] {type(exc).__name__}: {exc} (YUQING_DEBUG=1 shows the traceback)",
+            highlight=False,
+        )
+        sys.exit(2)

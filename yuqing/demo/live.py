@@ -9,17 +9,21 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from yuqing.analyse.context import build_context
+from yuqing.analyse.pipeline import AnalysisSummary, analyse
 from yuqing.collect.fetch import Fetcher, FetchPolicy
 from yuqing.collect.ingest import IngestSummary, SourceInfo, ingest
 from yuqing.collect.poll import PollReport, poll_source
 from yuqing.collect.records import RawItem
 from yuqing.collect.sources import parse_spec, upsert_source
+from yuqing.demo.desk_setup import seed_desk
 from yuqing.demo.feed_server import CHANNELS, DemoSite
 from yuqing.demo.load import load_network, load_people
 from yuqing.demo.scenario import Scenario
 from yuqing.store.db import Database
 
 MAIL_SOURCE = "信息员邮箱（演示）"
+DEMO_CITY_CODE = "990200"  # the fictional 青岚市; its districts are 9902xx
 
 
 @dataclass
@@ -149,3 +153,17 @@ def _hotline_entries(
     summary = ingest(db, info, records, secret=secret)
     report(name, summary.read)
     return summary
+
+
+def analyse_demo(
+    db: Database,
+    scenario: Scenario,
+    jurisdiction: list[str],
+    on_batch: Callable[[int], None] | None = None,
+) -> AnalysisSummary:
+    """Seed the fact-check library and watch rules, then run every analysis stage."""
+    with db.transaction() as session:
+        seed_desk(session, scenario.start.date())
+    with db.reading() as session:
+        context = build_context(session, jurisdiction=jurisdiction)
+    return analyse(db, context, on_batch=on_batch)

@@ -14,6 +14,9 @@ from typing import Any
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 
+from yuqing.analyse.context import build_context
+from yuqing.analyse.pipeline import analyse
+from yuqing.analyse.topics import Taxonomy
 from yuqing.collect.fetch import Fetcher, FetchPolicy
 from yuqing.collect.health import raise_health_alerts
 from yuqing.collect.poll import PollReport, poll_source
@@ -42,6 +45,9 @@ class Jobs:
         self.poll = self.huey.task(name="poll_source")(self.poll_now)
         self.tick = self.huey.periodic_task(crontab(minute="*"), name="schedule_tick")(
             self.tick_now
+        )
+        self.analyse = self.huey.periodic_task(crontab(minute="*"), name="analyse_new")(
+            self.analyse_now
         )
 
     def fetcher(self) -> Fetcher:
@@ -76,6 +82,19 @@ class Jobs:
         with self.db.transaction() as session:
             raise_health_alerts(session)
         return due
+
+    def analyse_now(self) -> int:
+        """Analyse every item no run has analysed yet; returns how many."""
+        with self.db.reading() as session:
+            context = build_context(
+                session,
+                jurisdiction=self.settings.jurisdiction,
+                models_dir=self.settings.data_dir / "models",
+                taxonomy=Taxonomy.from_mapping(self.settings.topics)
+                if self.settings.topics
+                else None,
+            )
+        return analyse(self.db, context, pending_only=True).items
 
     def consumer(self, **options: Any) -> Consumer:
         options.setdefault("workers", self.settings.workers)

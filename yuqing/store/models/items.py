@@ -90,6 +90,7 @@ class Item(CreatedAt, Base):
     topic: Mapped[str | None] = mapped_column(String(50))
     sentiment: Mapped[str | None] = mapped_column(String(20))
     sentiment_score: Mapped[float | None] = mapped_column(Float)
+    emotion: Mapped[str | None] = mapped_column(String(20))
     is_local: Mapped[bool] = mapped_column(Boolean, default=False)
     heat: Mapped[float] = mapped_column(Float, default=0.0)
     misinfo_risk: Mapped[float | None] = mapped_column(Float)

@@ -1,4 +1,4 @@
-"""source failures and health index, e-mailed report ids, quarantine fingerprints
+"""source failures and health index, e-mailed report ids, quarantine fingerprints, item emotion
 
 Revision ID: 0003
 Revises: 0002
@@ -35,6 +35,9 @@ def upgrade() -> None:
             batch_op.f("ix_quarantine_fingerprint"), ["fingerprint"], unique=False
         )
 
+    with op.batch_alter_table("items", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("emotion", sa.String(length=20), nullable=True))
+
     # Source health counts a source's recent items.
     op.create_index("ix_items_source_collected", "items", ["source_id", "collected_at"])
 
@@ -44,6 +47,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_quarantine_fingerprint"))
         batch_op.drop_column("fingerprint")
     op.drop_index("ix_items_source_collected", table_name="items")
+    with op.batch_alter_table("items", schema=None) as batch_op:
+        batch_op.drop_column("emotion")
 
     with op.batch_alter_table("sources", schema=None) as batch_op:
         batch_op.drop_column("consecutive_failures")

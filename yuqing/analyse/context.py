@@ -1,0 +1,92 @@
+"""Everything an analysis run needs, built once: taggers, models, rules, claims."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yuqing.analyse.claims import ClaimMatcher
+from yuqing.analyse.dedupe import NearDuplicateIndex
+from yuqing.analyse.gazetteer import Gazetteer
+from yuqing.analyse.models import TextModel
+from yuqing.analyse.places import PlaceTagger
+from yuqing.analyse.rules import Rule
+from yuqing.analyse.sentiment import LexiconSentiment, ModelSentiment
+from yuqing.analyse.topics import Taxonomy, TopicTagger
+from yuqing.store.models import Claim, Unit, WatchRule
+
+# Unit kinds the gazetteer takes as places (schools, enterprises and departments are not).
+UNIT_LEVELS = {
+    kind: kind for kind in ("city", "district", "county", "town", "street", "village", "community")
+}
+
+
+@dataclass
+class AnalysisContext:
+    places: PlaceTagger
+    topics: TopicTagger
+    sentiment: LexiconSentiment | ModelSentiment
+    rules: list[tuple[int, Rule]]
+    claims: ClaimMatcher | None
+    dedupe: NearDuplicateIndex = field(default_factory=NearDuplicateIndex)
+
+
+def model_path(models_dir: Path, task: str) -> Path:
+    return models_dir / f"{task}.joblib"
+
+
+def build_context(
+    session: Session,
+    *,
+    jurisdiction: Iterable[str] = (),
+    models_dir: Path | None = None,
+    taxonomy: Taxonomy | None = None,
+) -> AnalysisContext:
+    """Taggers over the national gazetteer plus the deployment's own coded units, the
+    trained models when the desk has trained them, the enabled rules, the claims."""
+    gazetteer = Gazetteer.load()
+    gazetteer.add_local(_local_units(session, gazetteer))
+    topic_model = _load_model(models_dir, "topics")
+    emotion_model = _load_model(models_dir, "emotion")
+    return AnalysisContext(
+        places=PlaceTagger(gazetteer, jurisdiction=list(jurisdiction)),
+        topics=TopicTagger(taxonomy or Taxonomy.default(), model=topic_model),
+        sentiment=ModelSentiment(emotion_model) if emotion_model else LexiconSentiment(),
+        rules=[
+            (rule.id, Rule.parse(rule.query))
+            for rule in session.scalars(select(WatchRule).where(WatchRule.enabled))
+        ],
+        claims=_claims(session),
+    )
+
+
+def _local_units(session: Session, gazetteer: Gazetteer) -> list[tuple[str, str, str, str | None]]:
+    """Coded units the national data lacks (a new district, a community), parents first."""
+    rows = session.execute(
+        select(Unit.code, Unit.name, Unit.kind, Unit.parent_id, Unit.id, Unit.path)
+        .where(Unit.code.is_not(None))
+        .order_by(Unit.path)
+    ).all()
+    codes = {unit_id: code for code, _n, _k, _p, unit_id, _path in rows}
+    local: list[tuple[str, str, str, str | None]] = []
+    for code, name, kind, parent_id, _unit_id, _path in rows:
+        if code is None or kind not in UNIT_LEVELS or gazetteer.get(code) is not None:
+            continue
+        local.append((code, name, UNIT_LEVELS[kind], codes.get(parent_id) if parent_id else None))
+    return local
+
+
+def _load_model(models_dir: Path | None, task: str) -> TextModel | None:
+    if models_dir is None:
+        return None
+    path = model_path(models_dir, task)
+    return TextModel.load(path) if path.exists() else None
+
+
+def _claims(session: Session) -> ClaimMatcher | None:
+    claims = session.execute(select(Claim.id, Claim.text_norm)).all()
+    return ClaimMatcher.build([(claim_id, text) for claim_id, text in claims]) if claims else None

@@ -1,0 +1,186 @@
+"""The analysis run: items in publication order, in batches, through every stage.
+
+Stages: duplicates (exact and near, reposts folded onto their originals), places
+(and 涉我), topics, sentiment, watch rules, claim candidates. Each batch's results
+are written in one transaction by ``yuqing.analyse.results``; a run over a period
+replaces that period's results, so it can be re-run or resumed at will.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from yuqing.analyse.context import AnalysisContext
+from yuqing.analyse.results import ItemResult, write_batch
+from yuqing.analyse.rules import RuleDocument
+from yuqing.store.db import Database
+from yuqing.store.models import Item, Source
+
+ALL_STAGES = 0b111111
+CLAIM_CANDIDATES = 3
+CLAIM_MIN_SCORE = 0.35
+# Copies are looked for among what was published this long before a run's window.
+DEDUPE_LOOKBACK = timedelta(days=2)
+
+
+@dataclass
+class AnalysisSummary:
+    items: int = 0
+    copies: int = 0
+    local: int = 0
+    rule_hits: int = 0
+    claim_candidates: int = 0
+    by_topic: dict[str, int] = field(default_factory=dict)
+
+    def add(self, results: list[ItemResult]) -> None:
+        self.items += len(results)
+        for result in results:
+            self.copies += result.duplicate_of is not None
+            self.local += result.is_local
+            self.rule_hits += len(result.rule_ids)
+            self.claim_candidates += len(result.claims)
+            if result.topics:
+                topic = result.topics[0][0]
+                self.by_topic[topic] = self.by_topic.get(topic, 0) + 1
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    id: int
+    title: str | None
+    text_norm: str
+    published_at: datetime
+    source: str
+    outlet: bool
+    lang: str
+
+
+def analyse(
+    db: Database,
+    context: AnalysisContext,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    batch: int = 2000,
+    pending_only: bool = False,
+    on_batch: Callable[[int], None] | None = None,
+) -> AnalysisSummary:
+    """Analyse the items published in [since, until) — all items when both are None —
+    or, with ``pending_only``, those no run has analysed yet (what the schedule does)."""
+    summary = AnalysisSummary()
+    with db.reading() as session:
+        if pending_only and since is None:
+            since = session.scalar(
+                select(func.min(Item.published_at)).where(Item.analysed_stages != ALL_STAGES)
+            )
+            if since is None:
+                return summary
+        _prime_dedupe(session, context, since)
+    for rows in _batches(db, since, until, batch, pending_only):
+        results = [analyse_item(context, row) for row in rows]
+        with db.transaction() as session:
+            write_batch(session, results, stages=ALL_STAGES)
+        summary.add(results)
+        if on_batch is not None:
+            on_batch(len(rows))
+    return summary
+
+
+def analyse_item(context: AnalysisContext, row: ItemRow) -> ItemResult:
+    text = row.text_norm
+    match = context.dedupe.add_match(row.id, text)
+    hits = context.places.tag(text)
+    topics = context.topics.tag(text)
+    feeling = context.sentiment.analyse(text)
+    place_names = {h.place.name for h in hits} | {h.place.code for h in hits}
+    title = (row.title or "").lower()
+    document = RuleDocument(
+        text=text,
+        title=title,
+        source=row.source,
+        places=frozenset(place_names),
+        topics=frozenset(t.topic for t in topics),
+        lang=row.lang,
+        outlet=row.outlet,
+    )
+    candidates = (
+        context.claims.match(text, k=CLAIM_CANDIDATES, min_score=CLAIM_MIN_SCORE)
+        if context.claims is not None
+        else []
+    )
+    return ItemResult(
+        item_id=row.id,
+        duplicate_of=match.original_id if match else None,
+        duplicate_kind=str(match.kind) if match else None,
+        places=[(h.place.code, h.place.name, h.place.level) for h in hits],
+        is_local=context.places.is_local(hits),
+        topics=[(t.topic, t.score, t.source) for t in topics],
+        sentiment=feeling.label,
+        sentiment_score=feeling.score,
+        emotion=feeling.emotion,
+        rule_ids=[rule_id for rule_id, rule in context.rules if rule.matches(document)],
+        claims=[(c.claim_id, c.score) for c in candidates],
+    )
+
+
+def _prime_dedupe(session: Session, context: AnalysisContext, since: datetime | None) -> None:
+    """Let copies inside the window find originals published just before it."""
+    if since is None:
+        return
+    rows = session.execute(
+        select(Item.id, Item.text_norm)
+        .where(Item.published_at >= since - DEDUPE_LOOKBACK, Item.published_at < since)
+        .where(Item.duplicate_of_id.is_(None))
+        .order_by(Item.published_at, Item.id)
+    )
+    for item_id, text in rows:
+        context.dedupe.add(item_id, text)
+
+
+def _batches(
+    db: Database, since: datetime | None, until: datetime | None, size: int, pending_only: bool
+) -> Iterator[list[ItemRow]]:
+    """Keyset pages in (published_at, id) order, each read in its own short session."""
+    after: tuple[datetime, int] | None = None
+    while True:
+        with db.reading() as session:
+            query = (
+                select(
+                    Item.id,
+                    Item.title,
+                    Item.text_norm,
+                    Item.published_at,
+                    Item.lang,
+                    Source.name,
+                    Source.is_public_outlet,
+                )
+                .outerjoin(Source, Source.id == Item.source_id)
+                .order_by(Item.published_at, Item.id)
+                .limit(size)
+            )
+            if since is not None:
+                query = query.where(Item.published_at >= since)
+            if until is not None:
+                query = query.where(Item.published_at < until)
+            if pending_only:
+                query = query.where(Item.analysed_stages != ALL_STAGES)
+            if after is not None:
+                query = query.where(
+                    or_(
+                        Item.published_at > after[0],
+                        and_(Item.published_at == after[0], Item.id > after[1]),
+                    )
+                )
+            rows = [
+                ItemRow(item_id, title, text, published, source or "", bool(outlet), lang)
+                for item_id, title, text, published, lang, source, outlet in session.execute(query)
+            ]
+        if not rows:
+            return
+        yield rows
+        after = (rows[-1].published_at, rows[-1].id)

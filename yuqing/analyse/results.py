@@ -1,0 +1,136 @@
+"""Writing what analysis found, one batch per transaction. Re-running a batch
+replaces its results, except the decisions analysts made (confirmed or rejected
+claim matches, pinned events), which are kept."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from yuqing.store.models import ClaimMatch, Item, ItemPlace, ItemTopic, RuleHit
+from yuqing.store.types import utcnow
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    item_id: int
+    duplicate_of: int | None
+    duplicate_kind: str | None
+    places: list[tuple[str, str, str]]  # code, name, level
+    is_local: bool
+    topics: list[tuple[str, float, str]]  # topic, score, origin (seed or model)
+    sentiment: str
+    sentiment_score: float
+    emotion: str
+    rule_ids: list[int]
+    claims: list[tuple[int, float]]  # claim id, score
+
+
+def write_batch(session: Session, results: Sequence[ItemResult], *, stages: int) -> None:
+    if not results:
+        return
+    ids = [r.item_id for r in results]
+    # Originals whose copies may change: the ones named before this run and after it.
+    before = set(
+        session.scalars(
+            select(Item.duplicate_of_id).where(Item.id.in_(ids), Item.duplicate_of_id.is_not(None))
+        )
+    )
+    session.execute(
+        update(Item),
+        [
+            {
+                "id": r.item_id,
+                "duplicate_of_id": r.duplicate_of,
+                "duplicate_kind": r.duplicate_kind,
+                "is_local": r.is_local,
+                "topic": r.topics[0][0] if r.topics else None,
+                "sentiment": r.sentiment,
+                "sentiment_score": r.sentiment_score,
+                "emotion": r.emotion,
+                "analysed_stages": stages,
+            }
+            for r in results
+        ],
+    )
+    for table in (ItemPlace, ItemTopic, RuleHit):
+        session.execute(delete(table).where(table.item_id.in_(ids)))
+    session.execute(
+        delete(ClaimMatch).where(ClaimMatch.item_id.in_(ids), ClaimMatch.status == "candidate")
+    )
+    _insert(
+        session,
+        ItemPlace,
+        [
+            {"item_id": r.item_id, "code": code, "name": name, "level": level}
+            for r in results
+            for code, name, level in dict.fromkeys(r.places)
+        ],
+    )
+    _insert(
+        session,
+        ItemTopic,
+        [
+            {"item_id": r.item_id, "topic": topic, "score": score, "origin": origin}
+            for r in results
+            for topic, score, origin in r.topics
+        ],
+    )
+    now = utcnow()
+    _insert(
+        session,
+        RuleHit,
+        [
+            {"rule_id": rule_id, "item_id": r.item_id, "matched_at": now}
+            for r in results
+            for rule_id in r.rule_ids
+        ],
+    )
+    _claim_candidates(session, results)
+    after = {r.duplicate_of for r in results if r.duplicate_of is not None}
+    _count_copies(session, {i for i in before | after if i is not None})
+
+
+def _insert(session: Session, model: type, rows: list[dict[str, object]]) -> None:
+    if rows:
+        session.execute(insert(model), rows)
+
+
+def _claim_candidates(session: Session, results: Sequence[ItemResult]) -> None:
+    """New candidates, leaving pairs an analyst already decided on alone."""
+    ids = [r.item_id for r in results]
+    decided = {
+        (item_id, claim_id)
+        for item_id, claim_id in session.execute(
+            select(ClaimMatch.item_id, ClaimMatch.claim_id).where(ClaimMatch.item_id.in_(ids))
+        )
+    }
+    _insert(
+        session,
+        ClaimMatch,
+        [
+            {"item_id": r.item_id, "claim_id": claim_id, "score": score, "rank": rank}
+            for r in results
+            for rank, (claim_id, score) in enumerate(r.claims, start=1)
+            if (r.item_id, claim_id) not in decided
+        ],
+    )
+
+
+def _count_copies(session: Session, originals: set[int]) -> None:
+    if not originals:
+        return
+    counts = dict(
+        session.execute(
+            select(Item.duplicate_of_id, func.count())
+            .where(Item.duplicate_of_id.in_(originals))
+            .group_by(Item.duplicate_of_id)
+        ).all()
+    )
+    session.execute(
+        update(Item),
+        [{"id": original, "copy_count": counts.get(original, 0)} for original in originals],
+    )

@@ -1,0 +1,177 @@
+"""`yuqing analyse`, `model` and `rule` — the analysis stages, trainable models, watch rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlalchemy import func, select
+
+from yuqing.cli.common import console, open_database, progress_bar, settings
+from yuqing.errors import BadInput
+from yuqing.store.migrate import require_current
+from yuqing.store.models import Item, WatchRule
+
+model_app = typer.Typer(no_args_is_help=True, help="Train and score the trainable models.")
+rule_app = typer.Typer(no_args_is_help=True, help="Watch rules: try, add, list.")
+TASKS = ("topics", "emotion", "misinfo")
+
+
+def _when(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise BadInput(
+            f"not a date or time: {value!r} (use 2026-11-16 or 2026-11-16T09:00)"
+        ) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=settings().tz)
+
+
+def analyse(
+    since: Annotated[str | None, typer.Option(help="Start (inclusive), e.g. 2026-11-16.")] = None,
+    until: Annotated[str | None, typer.Option(help="End (exclusive).")] = None,
+) -> None:
+    """Run every analysis stage over a period (all items when no period is given)."""
+    from yuqing.analyse.context import build_context
+    from yuqing.analyse.pipeline import analyse as run
+    from yuqing.analyse.topics import Taxonomy
+
+    config = settings()
+    db = open_database(config)
+    require_current(db)
+    start, end = _when(since), _when(until)
+    with db.reading() as session:
+        query = select(func.count()).select_from(Item)
+        if start:
+            query = query.where(Item.published_at >= start)
+        if end:
+            query = query.where(Item.published_at < end)
+        total = session.scalar(query) or 0
+        context = build_context(
+            session,
+            jurisdiction=config.jurisdiction,
+            models_dir=config.data_dir / "models",
+            taxonomy=Taxonomy.from_mapping(config.topics) if config.topics else None,
+        )
+    with progress_bar() as bar:
+        task = bar.add_task("analysing", total=total)
+        summary = run(db, context, since=start, until=end, on_batch=lambda n: bar.advance(task, n))
+    console.print(
+        f"analysed {summary.items} items: {summary.copies} copies folded, {summary.local} about "
+        f"our area, {summary.rule_hits} rule hits, {summary.claim_candidates} claim candidates"
+    )
+
+
+@model_app.command("train")
+def model_train(
+    task: Annotated[str, typer.Argument(help="topics, emotion or misinfo")],
+    data: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Labelled TSV/JSONL/JSON/CSV.")
+    ],
+    names: Annotated[
+        Path | None, typer.Option(help="Label names, one per line (int labels).")
+    ] = None,
+) -> None:
+    """Train a model on a labelled file and keep it for analysis."""
+    from yuqing.analyse.context import model_path
+    from yuqing.analyse.labelled import read_labelled, read_names
+    from yuqing.analyse.models import TextModel
+
+    if task not in TASKS:
+        raise BadInput(f"unknown task {task!r}: use {', '.join(TASKS)}")
+    labelled = read_labelled(data, names=read_names(names) if names else None)
+    console.print(labelled.report())
+    model = TextModel.train(labelled.texts, labelled.labels, task=task)
+    path = model_path(settings().data_dir / "models", task)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model.save(path)
+    console.print(
+        f"trained {task}: {len(labelled.texts)} texts, {len(set(labelled.labels))} labels → {path}"
+    )
+
+
+@model_app.command("eval")
+def model_eval(
+    task: Annotated[str, typer.Argument(help="topics, emotion or misinfo")],
+    data: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Labelled file to score on.")
+    ],
+    names: Annotated[
+        Path | None, typer.Option(help="Label names, one per line (int labels).")
+    ] = None,
+    folds: Annotated[
+        int, typer.Option(help="Cross-validate on DATA instead (0: use the trained model).")
+    ] = 0,
+) -> None:
+    """Score the trained model on a labelled file (or cross-validate on it); prints macro-F1."""
+    from yuqing.analyse.context import model_path
+    from yuqing.analyse.labelled import read_labelled, read_names
+    from yuqing.analyse.models import TextModel, cross_validate, evaluate
+
+    labelled = read_labelled(data, names=read_names(names) if names else None)
+    if folds:
+        metrics = cross_validate(labelled.texts, labelled.labels, folds=folds)
+    else:
+        path = model_path(settings().data_dir / "models", task)
+        if not path.exists():
+            raise BadInput(
+                f"no trained {task} model at {path}: run `yuqing model train {task} FILE`"
+            )
+        metrics = evaluate(TextModel.load(path), labelled.texts, labelled.labels)
+    table = Table("label", "F1", "support")
+    for label, f1 in sorted(metrics.per_class_f1.items()):
+        table.add_row(label, f"{f1:.3f}", str(metrics.support.get(label, "")))
+    console.print(table)
+    console.print(
+        f"macro-F1 {metrics.macro_f1:.4f}  accuracy {metrics.accuracy:.4f}  ({metrics.count} texts)"
+    )
+
+
+@rule_app.command("try")
+def rule_try(query: str) -> None:
+    """Try a rule against the stored items before saving it."""
+    from yuqing.analyse.rules import RuleDocument, try_rule
+
+    db = open_database()
+    require_current(db)
+    with db.reading() as session:
+        rows = session.execute(select(Item.id, Item.text_norm, Item.title)).all()
+    trial = try_rule(
+        query, (RuleDocument(text=t, title=(title or "").lower()) for _i, t, title in rows)
+    )
+    console.print(f"{trial.matched} of {trial.checked} items match")
+    for index in trial.examples[:10]:
+        console.print(f"  {rows[index][0]:>8}  {rows[index][1][:70]}")
+
+
+@rule_app.command("add")
+def rule_add(name: str, query: str) -> None:
+    """Save a watch rule (it is parsed first; errors point at the position)."""
+    from yuqing.analyse.rules import Rule
+
+    Rule.parse(query)
+    db = open_database()
+    require_current(db)
+    with db.transaction() as session:
+        rule = session.scalar(select(WatchRule).where(WatchRule.name == name)) or WatchRule(
+            name=name
+        )
+        rule.query = query
+        session.add(rule)
+    console.print(f"rule {name!r} saved")
+
+
+@rule_app.command("list")
+def rule_list() -> None:
+    db = open_database()
+    require_current(db)
+    table = Table("id", "name", "query", "enabled")
+    with db.reading() as session:
+        for rule in session.scalars(select(WatchRule).order_by(WatchRule.name)):
+            table.add_row(str(rule.id), rule.name, rule.query, "yes" if rule.enabled else "no")
+    console.print(table)
