@@ -115,3 +115,28 @@ def test_pending_only_analyses_what_no_run_has(week: Database) -> None:
     with week.reading() as session:
         context = build_context(session, jurisdiction=[DEMO_CITY])
     assert analyse(week, context, pending_only=True).items == 0
+
+
+def test_events_form_and_a_rerun_keeps_them(week: Database) -> None:
+    from yuqing.store.models import Event
+
+    run(week)
+    with week.reading() as session:
+        events = session.scalars(select(Event)).all()
+        items = session.scalars(select(Item)).all()
+        assert all(i.event_id is not None for i in items)
+        assert 0 < len(events) < ITEMS / 2  # items gather into events
+        assert sum(e.item_count for e in events) == ITEMS
+        assert all(e.first_seen <= e.last_seen and e.heat > 0 for e in events)
+        # a copy is always in its original's event
+        by_id = {i.id: i for i in items}
+        assert all(by_id[i.duplicate_of_id].event_id == i.event_id for i in items if i.duplicate_of_id)
+        # one storyline's rumour posts mostly share an event
+        rumour = [i for i in items if i.meta["demo"]["rumour"] == "r01-liquor"]
+        if len(rumour) >= 4:
+            top = Counter(i.event_id for i in rumour).most_common(1)[0][1]
+            assert top >= len(rumour) / 2
+        before = {(e.id, e.item_count) for e in events}
+    run(week)
+    with week.reading() as session:
+        assert {(e.id, e.item_count) for e in session.scalars(select(Event))} == before

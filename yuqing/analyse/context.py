@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from yuqing.analyse.claims import ClaimMatcher
 from yuqing.analyse.dedupe import NearDuplicateIndex
+from yuqing.analyse.events import EventClusterer
 from yuqing.analyse.gazetteer import Gazetteer
 from yuqing.analyse.models import TextModel
 from yuqing.analyse.places import PlaceTagger
@@ -32,7 +33,9 @@ class AnalysisContext:
     sentiment: LexiconSentiment | ModelSentiment
     rules: list[tuple[int, Rule]]
     claims: ClaimMatcher | None
-    dedupe: NearDuplicateIndex = field(default_factory=NearDuplicateIndex)
+    # 200,000 remembered posts (about 0.5 GB) reach back further than the dedupe window.
+    dedupe: NearDuplicateIndex = field(default_factory=lambda: NearDuplicateIndex(capacity=200_000))
+    events: EventClusterer = field(default_factory=EventClusterer)
 
 
 def model_path(models_dir: Path, task: str) -> Path:

@@ -6,7 +6,7 @@ already agree. Three levels, cheapest first:
 
 * a Weibo repost (``评论//@甲:转发语//@乙:原文``) is reduced to its innermost
   original, so every repost of a post is compared on that post's words;
-* the exact key hashes the text without whitespace, punctuation and emoji-like
+* the exact key hashes the text without whitespace, punctuation and emoji or other
   symbols, so copies differing only in those fold without shingling;
 * the rest go through MinHash LSH over character 3-grams. LSH only proposes
   candidates: a fold needs the exact Jaccard similarity of the shingle sets to
@@ -33,13 +33,14 @@ import numpy.typing as npt
 from datasketch import MinHash
 
 # Jaccard 0.5 rather than 0.6: on the DXY stream it found 68% of the labelled
-# near copies instead of 58% (truncated copies 94% instead of 82%), and on edited
-# Weibo posts 93-100% instead of 89-96%, for a precision lower bound of 0.92
-# instead of 0.95; most folds counted wrong there were the same story rewritten.
-# The figures check is what makes 0.5 safe: without it precision fell to 0.84.
+# near copies instead of 58% (truncated copies 94% instead of 82%), and 90-100%
+# of lightly edited Weibo posts instead of 83-100%, for a precision lower bound
+# of 0.92 instead of 0.95; by hand, most folds counted wrong there were the same
+# story rewritten. The figures check is what makes 0.5 safe: without it
+# precision fell to 0.84.
 DEFAULT_THRESHOLD = 0.5
-# 3-character shingles: at equal recall 2-grams folded more unrelated news
-# (precision 0.77 vs 0.92 at 0.5), as bigrams like 疫情 or 病例 are everywhere.
+# 3-character shingles: 2-grams folded more unrelated news at the same recall
+# (precision 0.78 vs 0.92 at 0.5), as bigrams like 疫情 or 病例 are everywhere.
 DEFAULT_SHINGLE = 3
 DEFAULT_NUM_PERM = 128
 DEFAULT_CAPACITY = 500_000
@@ -127,7 +128,7 @@ def _deletion_table() -> dict[int, None]:
 
 
 def bare_form(norm_text: str) -> str:
-    """The matching form without whitespace, punctuation or emoji-like symbols."""
+    """The matching form without whitespace, punctuation or symbols (currency kept)."""
     return norm_text.translate(_deletion_table())
 
 
@@ -234,7 +235,7 @@ _BAND_RECALL = 0.9
 _BAND_NOISE = 0.5
 # At most this share of unrelated pairs (Jaccard 0.1, the 99.9th percentile of
 # random Weibo post pairs). Two-row bands fail it: with 200,000 posts remembered
-# they proposed hundreds of candidates per add and the speed fell by half.
+# they proposed so many candidates that adds ran at 7k/s instead of 12k/s.
 _BAND_UNRELATED = 0.02
 _BAND_MULT = np.uint64(0xC2B2AE3D27D4EB4F)
 _BAND_SHIFT = np.uint64(4)  # 60-bit keys are smaller Python ints than 64-bit ones

@@ -16,6 +16,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from yuqing.analyse.context import AnalysisContext
+from yuqing.analyse.event_store import item_heat, load_active, save_events
+from yuqing.analyse.events import WINDOW, EventInput
 from yuqing.analyse.results import ItemResult, write_batch
 from yuqing.analyse.rules import RuleDocument
 from yuqing.store.db import Database
@@ -58,6 +60,11 @@ class ItemRow:
     source: str
     outlet: bool
     lang: str
+    engagement: tuple[int, int, int, int] = (0, 0, 0, 0)  # likes, reposts, comments, views
+    weight: float = 1.0
+    # The event a previous run or an analyst put the item in: it stays there, so that
+    # re-running a period is stable and analysts' merges and splits are respected.
+    kept_event: int | None = None
 
 
 def analyse(
@@ -81,10 +88,14 @@ def analyse(
             if since is None:
                 return summary
         _prime_dedupe(session, context, since)
+        load_active(session, context.events, since - WINDOW if since else None, until)
     for rows in _batches(db, since, until, batch, pending_only):
         results = [analyse_item(context, row) for row in rows]
+        for row, result in zip(rows, results, strict=True):
+            context.events.assign(_event_input(row, result))
         with db.transaction() as session:
             write_batch(session, results, stages=ALL_STAGES)
+            save_events(session, context.events, [row.id for row in rows])
         summary.add(results)
         if on_batch is not None:
             on_batch(len(rows))
@@ -115,6 +126,7 @@ def analyse_item(context: AnalysisContext, row: ItemRow) -> ItemResult:
     )
     return ItemResult(
         item_id=row.id,
+        heat=item_heat(*row.engagement, row.weight),
         duplicate_of=match.original_id if match else None,
         duplicate_kind=str(match.kind) if match else None,
         places=[(h.place.code, h.place.name, h.place.level) for h in hits],
@@ -125,6 +137,19 @@ def analyse_item(context: AnalysisContext, row: ItemRow) -> ItemResult:
         emotion=feeling.emotion,
         rule_ids=[rule_id for rule_id, rule in context.rules if rule.matches(document)],
         claims=[(c.claim_id, c.score) for c in candidates],
+    )
+
+
+def _event_input(row: ItemRow, result: ItemResult) -> EventInput:
+    return EventInput(
+        item_id=row.id,
+        title=(row.title or "").lower() or None,
+        norm_text=row.text_norm,
+        published_at=row.published_at,
+        places=frozenset(code for code, _name, _level in result.places),
+        topic=result.topics[0][0] if result.topics else None,
+        duplicate_of=result.duplicate_of,
+        pinned_event=row.kept_event,
     )
 
 
@@ -158,6 +183,12 @@ def _batches(
                     Item.lang,
                     Source.name,
                     Source.is_public_outlet,
+                    Item.likes,
+                    Item.reposts,
+                    Item.comments,
+                    Item.views,
+                    Source.weight,
+                    Item.event_id,
                 )
                 .outerjoin(Source, Source.id == Item.source_id)
                 .order_by(Item.published_at, Item.id)
@@ -177,8 +208,19 @@ def _batches(
                     )
                 )
             rows = [
-                ItemRow(item_id, title, text, published, source or "", bool(outlet), lang)
-                for item_id, title, text, published, lang, source, outlet in session.execute(query)
+                ItemRow(
+                    r.id,
+                    r.title,
+                    r.text_norm,
+                    r.published_at,
+                    r.name or "",
+                    bool(r.is_public_outlet),
+                    r.lang,
+                    (r.likes, r.reposts, r.comments, r.views),
+                    r.weight if r.weight is not None else 1.0,
+                    r.event_id,
+                )
+                for r in session.execute(query)
             ]
         if not rows:
             return

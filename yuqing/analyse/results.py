@@ -17,6 +17,7 @@ from yuqing.store.types import utcnow
 @dataclass(frozen=True)
 class ItemResult:
     item_id: int
+    heat: float
     duplicate_of: int | None
     duplicate_kind: str | None
     places: list[tuple[str, str, str]]  # code, name, level
@@ -52,6 +53,7 @@ def write_batch(session: Session, results: Sequence[ItemResult], *, stages: int)
                 "sentiment_score": r.sentiment_score,
                 "emotion": r.emotion,
                 "analysed_stages": stages,
+                "heat": r.heat,
             }
             for r in results
         ],

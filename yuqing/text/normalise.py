@@ -48,9 +48,13 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# Variants OpenCC's t2s leaves alone although s2t produces them (s2t turns 背 into 揹).
+_VARIANTS = str.maketrans({"揹": "背"})
+
+
 def matching_form(text: str) -> str:
     """NFKC-folded, cleaned, simplified and lower-cased: the form every comparison uses."""
-    return to_simplified(clean(unicodedata.normalize("NFKC", text))).lower()
+    return to_simplified(clean(unicodedata.normalize("NFKC", text))).translate(_VARIANTS).lower()
 
 
 def detect_script(text: str) -> str:

@@ -1,0 +1,147 @@
+"""Keeping events in the database in step with the clusterer: new events inserted,
+items pointed at their event, each touched event's figures recomputed from its items."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from yuqing.analyse.events import EventClusterer, EventState
+from yuqing.store.models import Event, Item
+
+TREND_SPAN = timedelta(hours=6)
+TOP_PLACES = 5
+TOP_TOPICS = 3
+
+
+def item_heat(likes: int, reposts: int, comments: int, views: int, weight: float) -> float:
+    """Engagement on a log scale, times how much the source counts; reposts and
+    comments spread a post more than likes do."""
+    engagement = likes + 2 * reposts + 2 * comments + views / 50
+    return round((1.0 + math.log1p(engagement)) * weight, 3)
+
+
+def load_active(
+    session: Session, clusterer: EventClusterer, start: datetime | None, end: datetime | None
+) -> None:
+    """Give the clusterer the stored events a run's items may still join."""
+    query = select(Event).where(Event.merged_into_id.is_(None))
+    if start is not None:
+        query = query.where(Event.last_seen >= start)
+    if end is not None:
+        query = query.where(Event.first_seen < end)
+    states = []
+    for event in session.scalars(query):
+        terms = (event.signature or {}).get("terms", {})
+        state = EventState(event.id, event.first_seen, event.last_seen, event.title)
+        state.weights.update({str(k): float(v) for k, v in terms.items()})
+        state.places.update(event.places or [])
+        state.topics.update(event.topics or [])
+        states.append(state)
+    clusterer.load(states)
+
+
+def save_events(session: Session, clusterer: EventClusterer, item_ids: Sequence[int]) -> None:
+    """Insert this batch's new events, point the items at theirs, refresh figures."""
+    new_keys = sorted(
+        {clusterer.assigned[i] for i in item_ids if clusterer.assigned[i] < 0}, reverse=True
+    )
+    for key in new_keys:
+        state = clusterer.events[key]
+        event_id = session.execute(
+            insert(Event)
+            .values(title=state.title[:500], first_seen=state.first_seen, last_seen=state.last_seen)
+            .returning(Event.id)
+        ).scalar_one()
+        clusterer.rekey(key, event_id)
+    previous = set(
+        session.scalars(
+            select(Item.event_id).where(Item.id.in_(item_ids), Item.event_id.is_not(None))
+        )
+    )
+    session.execute(update(Item), [{"id": i, "event_id": clusterer.assigned[i]} for i in item_ids])
+    touched = {clusterer.assigned[i] for i in item_ids} | previous
+    refresh(session, touched, clusterer)
+
+
+def refresh(
+    session: Session, event_ids: Iterable[int | None], clusterer: EventClusterer | None = None
+) -> None:
+    """Recompute each event's figures from its items; drop events left empty."""
+    ids = [i for i in event_ids if i is not None and i > 0]
+    if not ids:
+        return
+    rows = session.execute(
+        select(
+            Item.event_id,
+            func.count(),
+            func.count(func.distinct(Item.source_id)),
+            func.min(Item.published_at),
+            func.max(Item.published_at),
+            func.sum(Item.heat),
+        )
+        .where(Item.event_id.in_(ids))
+        .group_by(Item.event_id)
+    ).all()
+    seen = {row[0] for row in rows}
+    empty = [i for i in ids if i not in seen]
+    if empty:
+        session.execute(delete(Event).where(Event.id.in_(empty), Event.curated.is_(False)))
+    updates = []
+    for event_id, count, sources, first, last, heat in rows:
+        if event_id is None:
+            continue
+        state = clusterer.events.get(event_id) if clusterer else None
+        updates.append(
+            {
+                "id": event_id,
+                "item_count": count,
+                "source_count": sources,
+                "first_seen": first,
+                "last_seen": last,
+                "heat": round(float(heat or 0), 3),
+                "trend": _trend(session, event_id, last),
+                **(_profile(state) if state else {}),
+            }
+        )
+    if updates:
+        session.execute(update(Event), updates)
+
+
+def _profile(state: EventState) -> dict[str, object]:
+    return {
+        "signature": {"terms": {t: round(w, 3) for t, w in state.profile().items()}},
+        "places": [p for p, _n in state.places.most_common(TOP_PLACES)],
+        "topics": [t for t, _n in state.topics.most_common(TOP_TOPICS)],
+    }
+
+
+def _trend(session: Session, event_id: int, last: datetime) -> str:
+    """up, down or flat: the last six hours of the event against the six before."""
+    recent = (
+        session.scalar(
+            select(func.count()).where(
+                Item.event_id == event_id, Item.published_at > last - TREND_SPAN
+            )
+        )
+        or 0
+    )
+    before = (
+        session.scalar(
+            select(func.count()).where(
+                Item.event_id == event_id,
+                Item.published_at > last - 2 * TREND_SPAN,
+                Item.published_at <= last - TREND_SPAN,
+            )
+        )
+        or 0
+    )
+    if recent > 1.5 * before + 1:
+        return "up"
+    if before > 1.5 * recent + 1:
+        return "down"
+    return "flat"
