@@ -37,6 +37,7 @@ class AnalysisSummary:
     local: int = 0
     rule_hits: int = 0
     claim_candidates: int = 0
+    spikes: int = 0
     by_topic: dict[str, int] = field(default_factory=dict)
 
     def add(self, results: list[ItemResult]) -> None:

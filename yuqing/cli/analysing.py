@@ -37,9 +37,11 @@ def analyse(
     until: Annotated[str | None, typer.Option(help="End (exclusive).")] = None,
 ) -> None:
     """Run every analysis stage over a period (all items when no period is given)."""
+    from yuqing.analyse.bursts import raise_burst_alerts, replay_bursts
     from yuqing.analyse.context import build_context
     from yuqing.analyse.pipeline import analyse as run
     from yuqing.analyse.topics import Taxonomy
+    from yuqing.store.types import utcnow
 
     config = settings()
     db = open_database(config)
@@ -61,9 +63,15 @@ def analyse(
     with progress_bar() as bar:
         task = bar.add_task("analysing", total=total)
         summary = run(db, context, since=start, until=end, on_batch=lambda n: bar.advance(task, n))
+    with db.transaction() as session:
+        if start and end:
+            spikes = replay_bursts(session, start, end)
+        else:
+            spikes = raise_burst_alerts(session, utcnow())
     console.print(
         f"analysed {summary.items} items: {summary.copies} copies folded, {summary.local} about "
-        f"our area, {summary.rule_hits} rule hits, {summary.claim_candidates} claim candidates"
+        f"our area, {summary.rule_hits} rule hits, {summary.claim_candidates} claim candidates, "
+        f"{len(spikes)} spikes"
     )
 
 

@@ -84,7 +84,8 @@ def demo(
         found = analyse_demo(db, scenario, config.jurisdiction, lambda n: bar.advance(task, n))
     console.print(
         f"analysed: {found.copies} copies folded, {found.local} items about the city, "
-        f"{found.rule_hits} rule hits, {found.claim_candidates} fact-check candidates"
+        f"{found.rule_hits} rule hits, {found.claim_candidates} fact-check candidates, "
+        f"{found.spikes} spike alerts"
     )
     _print_accounts(password)
     if not serve:

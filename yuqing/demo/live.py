@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from yuqing.analyse.bursts import replay_bursts
 from yuqing.analyse.context import build_context
 from yuqing.analyse.pipeline import AnalysisSummary, analyse
 from yuqing.collect.fetch import Fetcher, FetchPolicy
@@ -166,4 +168,8 @@ def analyse_demo(
         seed_desk(session, scenario.start.date())
     with db.reading() as session:
         context = build_context(session, jurisdiction=jurisdiction)
-    return analyse(db, context, on_batch=on_batch)
+    summary = analyse(db, context, on_batch=on_batch)
+    end = scenario.start + timedelta(days=scenario.days)
+    with db.transaction() as session:
+        summary.spikes = len(replay_bursts(session, scenario.start, end))
+    return summary

@@ -14,6 +14,7 @@ from typing import Any
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 
+from yuqing.analyse.bursts import raise_burst_alerts
 from yuqing.analyse.context import build_context
 from yuqing.analyse.pipeline import analyse
 from yuqing.analyse.topics import Taxonomy
@@ -23,6 +24,7 @@ from yuqing.collect.poll import PollReport, poll_source
 from yuqing.collect.sources import due_sources
 from yuqing.config import Settings
 from yuqing.store.db import Database
+from yuqing.store.types import utcnow
 
 
 def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
@@ -94,7 +96,10 @@ class Jobs:
                 if self.settings.topics
                 else None,
             )
-        return analyse(self.db, context, pending_only=True).items
+        analysed = analyse(self.db, context, pending_only=True).items
+        with self.db.transaction() as session:
+            raise_burst_alerts(session, utcnow())
+        return analysed
 
     def consumer(self, **options: Any) -> Consumer:
         options.setdefault("workers", self.settings.workers)
