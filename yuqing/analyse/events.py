@@ -69,6 +69,7 @@ class EventInput:
     topic: str | None
     duplicate_of: int | None
     pinned_event: int | None
+    display: str = ""  # what people read as the item's title
 
 
 class EventClusterer:
@@ -128,7 +129,7 @@ class EventClusterer:
             return best_key
         key = self._next_new
         self._next_new -= 1
-        title = (item.title or item.norm_text[:40]).strip()
+        title = (item.display or item.title or item.norm_text[:40]).strip()
         self.events[key] = EventState(key, item.published_at, item.published_at, title)
         return key
 

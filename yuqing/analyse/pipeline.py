@@ -66,6 +66,7 @@ class ItemRow:
     # The event a previous run or an analyst put the item in: it stays there, so that
     # re-running a period is stable and analysts' merges and splits are respected.
     kept_event: int | None = None
+    display: str = ""  # the original title, or the opening of the original text
 
 
 def analyse(
@@ -151,6 +152,7 @@ def _event_input(row: ItemRow, result: ItemResult) -> EventInput:
         topic=result.topics[0][0] if result.topics else None,
         duplicate_of=result.duplicate_of,
         pinned_event=row.kept_event,
+        display=row.display,
     )
 
 
@@ -190,6 +192,9 @@ def _batches(
                     Item.views,
                     Source.weight,
                     Item.event_id,
+                    func.coalesce(Item.title, func.substr(Item.text_original, 1, 60)).label(
+                        "display"
+                    ),
                 )
                 .outerjoin(Source, Source.id == Item.source_id)
                 .order_by(Item.published_at, Item.id)
@@ -220,6 +225,7 @@ def _batches(
                     (r.likes, r.reposts, r.comments, r.views),
                     r.weight if r.weight is not None else 1.0,
                     r.event_id,
+                    r.display or "",
                 )
                 for r in session.execute(query)
             ]
