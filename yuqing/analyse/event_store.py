@@ -4,6 +4,7 @@ items pointed at their event, each touched event's figures recomputed from its i
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
@@ -92,6 +93,7 @@ def refresh(
     if empty:
         session.execute(delete(Event).where(Event.id.in_(empty), Event.curated.is_(False)))
     updates = []
+    trends = _trends(session, {r[0]: r[4] for r in rows if r[0] is not None})
     for event_id, count, sources, first, last, heat in rows:
         if event_id is None:
             continue
@@ -104,7 +106,7 @@ def refresh(
                 "first_seen": first,
                 "last_seen": last,
                 "heat": round(float(heat or 0), 3),
-                "trend": _trend(session, event_id, last),
+                "trend": trends[event_id],
                 **(_profile(state) if state else {}),
             }
         )
@@ -120,28 +122,30 @@ def _profile(state: EventState) -> dict[str, object]:
     }
 
 
-def _trend(session: Session, event_id: int, last: datetime) -> str:
-    """up, down or flat: the last six hours of the event against the six before."""
-    recent = (
-        session.scalar(
-            select(func.count()).where(
-                Item.event_id == event_id, Item.published_at > last - TREND_SPAN
-            )
+def _trends(session: Session, lasts: dict[int, datetime]) -> dict[int, str]:
+    """up, down or flat: each event's last six hours against the six before, in one query."""
+    if not lasts:
+        return {}
+    earliest = min(lasts.values()) - 2 * TREND_SPAN
+    rows = session.execute(
+        select(Item.event_id, Item.published_at).where(
+            Item.event_id.in_(list(lasts)), Item.published_at > earliest
         )
-        or 0
     )
-    before = (
-        session.scalar(
-            select(func.count()).where(
-                Item.event_id == event_id,
-                Item.published_at > last - 2 * TREND_SPAN,
-                Item.published_at <= last - TREND_SPAN,
-            )
+    recent: Counter[int] = Counter()
+    before: Counter[int] = Counter()
+    for event_id, published in rows:
+        if event_id is None:
+            continue
+        last = lasts[event_id]
+        if published > last - TREND_SPAN:
+            recent[event_id] += 1
+        elif published > last - 2 * TREND_SPAN:
+            before[event_id] += 1
+    trends = {}
+    for event_id in lasts:
+        up, down = recent[event_id], before[event_id]
+        trends[event_id] = (
+            "up" if up > 1.5 * down + 1 else "down" if down > 1.5 * up + 1 else "flat"
         )
-        or 0
-    )
-    if recent > 1.5 * before + 1:
-        return "up"
-    if before > 1.5 * recent + 1:
-        return "down"
-    return "flat"
+    return trends

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from yuqing.analyse.claims import ClaimCandidate
 from yuqing.analyse.context import AnalysisContext
 from yuqing.analyse.event_store import item_heat, load_active, save_events
 from yuqing.analyse.events import WINDOW, EventInput
@@ -92,7 +93,10 @@ def analyse(
         _prime_dedupe(session, context, since)
         load_active(session, context.events, since - WINDOW if since else None, until)
     for rows in _batches(db, since, until, batch, pending_only):
-        results = [analyse_item(context, row) for row in rows]
+        candidates = _claim_candidates(context, rows)
+        results = [
+            analyse_item(context, row, found) for row, found in zip(rows, candidates, strict=True)
+        ]
         for row, result in zip(rows, results, strict=True):
             context.events.assign(_event_input(row, result))
         with db.transaction() as session:
@@ -104,7 +108,18 @@ def analyse(
     return summary
 
 
-def analyse_item(context: AnalysisContext, row: ItemRow) -> ItemResult:
+def _claim_candidates(context: AnalysisContext, rows: list[ItemRow]) -> list[list[ClaimCandidate]]:
+    """Claim candidates for a whole batch at once (one matrix product, not one per item)."""
+    if context.claims is None:
+        return [[] for _ in rows]
+    return context.claims.match_many(
+        [row.text_norm for row in rows], k=CLAIM_CANDIDATES, min_score=CLAIM_MIN_SCORE
+    )
+
+
+def analyse_item(
+    context: AnalysisContext, row: ItemRow, candidates: list[ClaimCandidate]
+) -> ItemResult:
     text = row.text_norm
     match = context.dedupe.add_match(row.id, text)
     hits = context.places.tag(text)
@@ -120,11 +135,6 @@ def analyse_item(context: AnalysisContext, row: ItemRow) -> ItemResult:
         topics=frozenset(t.topic for t in topics),
         lang=row.lang,
         outlet=row.outlet,
-    )
-    candidates = (
-        context.claims.match(text, k=CLAIM_CANDIDATES, min_score=CLAIM_MIN_SCORE)
-        if context.claims is not None
-        else []
     )
     return ItemResult(
         item_id=row.id,

@@ -19,11 +19,11 @@ from yuqing import __version__
 from yuqing.config import Settings
 from yuqing.errors import NotAuthenticated, YuqingError
 from yuqing.store.db import Database
-from yuqing.web.routes import api, auth, collection, pages
+from yuqing.web.routes import api, auth, collection, overview, pages
 
 HERE = Path(__file__).parent
 # collection before pages: /items/new must not be read as /items/{item_id}.
-ROUTERS = (auth.router, collection.router, pages.router, api.router)
+ROUTERS = (auth.router, collection.router, pages.router, overview.router, api.router)
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

@@ -13,6 +13,7 @@ from yuqing.store.models import ITEM_STATUS_LABELS, Item
 from yuqing.store.search import Sort
 from yuqing.web.deps import AnyUser, DeskUser, ReadSession, SettingsDep, TemplatesDep
 from yuqing.web.item_search import ItemFilters, filter_choices, find_items
+from yuqing.web.overview_data import item_analysis
 from yuqing.web.security import ANY_USER
 
 router = APIRouter()
@@ -78,7 +79,13 @@ def item_detail(
     item = session.get(Item, item_id)
     if item is None:
         raise NotFound(f"条目 {item_id} 不存在")
-    context = {"user": user, "item": item, "statuses": ITEM_STATUS_LABELS, "tz": settings.tz}
+    context = {
+        "user": user,
+        "item": item,
+        "analysis": item_analysis(session, item),
+        "statuses": ITEM_STATUS_LABELS,
+        "tz": settings.tz,
+    }
     return templates.TemplateResponse(request, "item.html", context)
 
 

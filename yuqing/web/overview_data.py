@@ -1,0 +1,584 @@
+"""The desk's figures: small aggregate queries over a period, as plain dataclasses.
+
+Every query takes a ``Session`` and a :class:`Period` (aware datetimes, since
+inclusive, until exclusive) and answers with dataclasses that the overview page,
+its charts and ``/api/overview`` all read, so a chart and its table never disagree.
+Queries group on indexed columns (``items.published_at``, ``items.event_id``,
+``item_places`` by item) and return a bounded number of rows: hours are truncated
+in SQL, and Python only regroups those aggregated rows into local hours or days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, case, func, literal_column, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from yuqing.errors import BadInput
+from yuqing.store.models import (
+    VERDICT_LABELS,
+    Claim,
+    ClaimMatch,
+    Event,
+    Item,
+    ItemPlace,
+    ItemTopic,
+    RuleHit,
+    Unit,
+    WatchRule,
+)
+from yuqing.text.pii import KINDS as PII_KINDS
+
+MAX_DAYS = 366
+DEFAULT_DAYS = 7
+HOURLY_UP_TO_DAYS = 3
+TOP = 10
+SENTIMENT_LABELS = {"negative": "负面", "neutral": "中性", "positive": "正面"}
+UNANALYSED = "unanalysed"
+UNANALYSED_LABEL = "未分析"
+TREND_ARROWS = {"up": "↑", "down": "↓", "flat": "→"}
+TREND_LABELS = {"up": "上升", "down": "回落", "flat": "平稳"}
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole local days, first_day to last_day inclusive, in the desk's time zone."""
+
+    first_day: date
+    last_day: date
+    tz: ZoneInfo
+
+    @property
+    def since(self) -> datetime:
+        return datetime.combine(self.first_day, time(0), self.tz)
+
+    @property
+    def until(self) -> datetime:
+        return datetime.combine(self.last_day + timedelta(days=1), time(0), self.tz)
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+    @property
+    def hourly(self) -> bool:
+        return self.days <= HOURLY_UP_TO_DAYS
+
+    def items_link(self, first: date | None = None, last: date | None = None, **extra: str) -> str:
+        """The item list filtered to this period (or the days given) and ``extra``."""
+        first, last = first or self.first_day, last or self.last_day
+        params = {**extra, "since": first.isoformat(), "until": last.isoformat()}
+        return "/items?" + urlencode(params)
+
+    def query(self) -> str:
+        return urlencode({"since": self.first_day.isoformat(), "until": self.last_day.isoformat()})
+
+
+def resolve_period(
+    session: Session, tz: ZoneInfo, since: date | None, until: date | None
+) -> Period:
+    """The days asked for; by default the week up to the newest item (demo data is old)."""
+    if until is None:
+        until = since + timedelta(days=DEFAULT_DAYS - 1) if since else _newest_day(session, tz)
+    if since is None:
+        since = until - timedelta(days=DEFAULT_DAYS - 1)
+    if since > until:
+        raise BadInput(f"起始日期 {since} 晚于截止日期 {until}")
+    if (until - since).days >= MAX_DAYS:
+        raise BadInput(f"时间段最长 {MAX_DAYS} 天")
+    return Period(since, until, tz)
+
+
+def _newest_day(session: Session, tz: ZoneInfo) -> date:
+    newest = session.scalar(select(func.max(Item.published_at)))
+    return (newest or datetime.now(UTC)).astimezone(tz).date()
+
+
+def _in(period: Period) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    return Item.published_at >= period.since, Item.published_at < period.until
+
+
+@dataclass(frozen=True)
+class Count:
+    """One bar, slice or row: what it counts, its label, the number, where it leads."""
+
+    key: str
+    label: str
+    count: int
+    link: str | None = None
+
+
+# ---------------------------------------------------------------- volume
+
+
+@dataclass(frozen=True)
+class Bucket:
+    start: datetime  # local
+    label: str
+    counts: dict[str, int]  # sentiment key -> items
+    total: int
+    link: str | None
+
+
+@dataclass(frozen=True)
+class Volume:
+    hourly: bool
+    series: list[Count]  # the sentiments present, with their totals over the period
+    buckets: list[Bucket]
+    local: int  # items about our area (is_local)
+
+    @property
+    def total(self) -> int:
+        return sum(s.count for s in self.series)
+
+    @property
+    def local_share(self) -> float:
+        return self.local / self.total if self.total else 0.0
+
+
+HourRow = tuple[datetime, str, int, int]  # UTC hour, sentiment, items, local items
+
+
+def _hour_bucket(session: Session) -> ColumnElement[Any]:
+    """Publication time truncated to the UTC hour, the same on both backends."""
+    if session.get_bind().dialect.name == "postgresql":
+        utc = func.timezone(literal_column("'UTC'"), Item.published_at)
+        return func.date_trunc(literal_column("'hour'"), utc)
+    return func.strftime(literal_column("'%Y-%m-%d %H'"), Item.published_at)
+
+
+def _as_utc_hour(value: datetime | str) -> datetime:
+    if isinstance(value, str):
+        return datetime.strptime(value, "%Y-%m-%d %H").replace(tzinfo=UTC)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def hour_counts(session: Session, period: Period, *where: ColumnElement[bool]) -> list[HourRow]:
+    """Items per UTC hour and sentiment in the period (one indexed range scan)."""
+    hour = _hour_bucket(session)
+    local = func.sum(case((Item.is_local.is_(True), 1), else_=0))
+    rows = session.execute(
+        select(hour, Item.sentiment, func.count(), local)
+        .where(*_in(period), *where)
+        .group_by(hour, Item.sentiment)
+    ).all()
+    return [(_as_utc_hour(h), s or UNANALYSED, int(n), int(k or 0)) for h, s, n, k in rows]
+
+
+def volume(
+    session: Session, period: Period, *where: ColumnElement[bool], links: bool = True
+) -> Volume:
+    return build_volume(period, hour_counts(session, period, *where), links=links)
+
+
+def build_volume(period: Period, rows: Iterable[HourRow], *, links: bool = True) -> Volume:
+    """Regroup hour rows into the period's local hours or days, empty ones included."""
+    tz = period.tz
+    grid: dict[datetime, dict[str, int]] = {start: {} for start in _starts(period)}
+    local = 0
+    for hour, sentiment, items, local_items in rows:
+        start = hour.astimezone(tz)
+        key = start if period.hourly else datetime.combine(start.date(), time(0), tz)
+        counts = grid.setdefault(key, {})
+        counts[sentiment] = counts.get(sentiment, 0) + items
+        local += local_items
+    fmt = "%m-%d %H:00" if period.hourly else "%m-%d"
+    buckets = [
+        Bucket(
+            start=start,
+            label=start.strftime(fmt),
+            counts=counts,
+            total=sum(counts.values()),
+            link=period.items_link(start.date(), start.date()) if links else None,
+        )
+        for start, counts in sorted(grid.items())
+    ]
+    return Volume(period.hourly, _series(buckets), buckets, local)
+
+
+def _starts(period: Period) -> list[datetime]:
+    if not period.hourly:
+        return [
+            datetime.combine(period.first_day + timedelta(days=d), time(0), period.tz)
+            for d in range(period.days)
+        ]
+    start, end = period.since.astimezone(UTC), period.until.astimezone(UTC)
+    hours = int((end - start) / timedelta(hours=1))
+    return [(start + timedelta(hours=h)).astimezone(period.tz) for h in range(hours)]
+
+
+def _series(buckets: list[Bucket]) -> list[Count]:
+    totals: dict[str, int] = {}
+    for bucket in buckets:
+        for key, n in bucket.counts.items():
+            totals[key] = totals.get(key, 0) + n
+    keys = [k for k in (*SENTIMENT_LABELS, UNANALYSED) if totals.get(k)]
+    keys += sorted(k for k in totals if k not in keys and totals[k])
+    return [Count(k, sentiment_label(k), totals[k]) for k in keys]
+
+
+def sentiment_label(key: str | None) -> str:
+    if not key or key == UNANALYSED:
+        return UNANALYSED_LABEL
+    return SENTIMENT_LABELS.get(key, key)
+
+
+# ---------------------------------------------------------------- events
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    title: str
+    first_seen: datetime
+    last_seen: datetime
+    item_count: int
+    source_count: int
+    heat: float
+    trend: str | None
+    status: str
+    merged_into_id: int | None
+    topics: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)  # names
+
+    @property
+    def arrow(self) -> str:
+        return TREND_ARROWS.get(self.trend or "", "")
+
+    @property
+    def trend_label(self) -> str:
+        return TREND_LABELS.get(self.trend or "", "")
+
+    @property
+    def link(self) -> str:
+        return f"/events/{self.id}"
+
+
+def _events_in(period: Period) -> tuple[ColumnElement[bool], ...]:
+    return (
+        Event.merged_into_id.is_(None),
+        Event.first_seen < period.until,
+        Event.last_seen >= period.since,
+    )
+
+
+def hot_events(
+    session: Session, period: Period, limit: int = TOP, offset: int = 0
+) -> list[EventRow]:
+    """Events active in the period, hottest first."""
+    events = session.scalars(
+        select(Event)
+        .where(*_events_in(period))
+        .order_by(Event.heat.desc(), Event.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return event_rows(session, events)
+
+
+def count_events(session: Session, period: Period) -> int:
+    return int(
+        session.scalar(select(func.count()).select_from(Event).where(*_events_in(period))) or 0
+    )
+
+
+def event_rows(session: Session, events: Iterable[Event]) -> list[EventRow]:
+    events = list(events)
+    names = place_names(session, {code for e in events for code in e.places or []})
+    return [
+        EventRow(
+            id=e.id,
+            title=e.title,
+            first_seen=e.first_seen,
+            last_seen=e.last_seen,
+            item_count=e.item_count,
+            source_count=e.source_count,
+            heat=round(e.heat, 1),
+            trend=e.trend,
+            status=e.status,
+            merged_into_id=e.merged_into_id,
+            topics=list(e.topics or []),
+            places=[names.get(code, code) for code in e.places or []],
+        )
+        for e in events
+    ]
+
+
+def place_names(session: Session, codes: set[str]) -> dict[str, str]:
+    """Names for place codes: our units first, then how an item named the place."""
+    if not codes:
+        return {}
+    found = dict(session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes))).all())
+    for code in codes - found.keys():
+        name = session.scalar(select(ItemPlace.name).where(ItemPlace.code == code).limit(1))
+        if name:
+            found[code] = name
+    return {str(code): str(name) for code, name in found.items()}
+
+
+# ---------------------------------------------------------------- topics, places, rules
+
+
+def topic_counts(session: Session, period: Period, limit: int = 20) -> list[Count]:
+    """Items per (leading) topic, the same field the item list's topic filter uses."""
+    n = func.count().label("n")
+    rows = session.execute(
+        select(Item.topic, n)
+        .where(*_in(period), Item.topic.is_not(None))
+        .group_by(Item.topic)
+        .order_by(n.desc(), Item.topic)
+        .limit(limit)
+    ).all()
+    return [Count(t, t, int(c), period.items_link(topic=t)) for t, c in rows if t]
+
+
+def top_places(session: Session, period: Period, limit: int = TOP) -> list[Count]:
+    """The places most items mention; the link searches the item list for the name."""
+    n = func.count().label("n")
+    rows = session.execute(
+        select(ItemPlace.code, func.min(ItemPlace.name), n)
+        .join(Item, Item.id == ItemPlace.item_id)
+        .where(*_in(period))
+        .group_by(ItemPlace.code)
+        .order_by(n.desc(), ItemPlace.code)
+        .limit(limit)
+    ).all()
+    return [Count(code, name, int(c), period.items_link(q=name)) for code, name, c in rows]
+
+
+def rule_counts(session: Session, period: Period, limit: int = 20) -> list[Count]:
+    """Hits per watch rule on items published in the period; quiet enabled rules show 0."""
+    n = func.count().label("n")
+    rows = session.execute(
+        select(WatchRule.id, WatchRule.name, n)
+        .join(RuleHit, RuleHit.rule_id == WatchRule.id)
+        .join(Item, Item.id == RuleHit.item_id)
+        .where(*_in(period))
+        .group_by(WatchRule.id, WatchRule.name)
+        .order_by(n.desc(), WatchRule.name)
+        .limit(limit)
+    ).all()
+    counts = [Count(str(i), name, int(c)) for i, name, c in rows]
+    if len(counts) < limit:
+        quiet = session.execute(
+            select(WatchRule.id, WatchRule.name)
+            .where(WatchRule.enabled.is_(True), WatchRule.id.not_in([int(c.key) for c in counts]))
+            .order_by(WatchRule.name)
+            .limit(limit - len(counts))
+        ).all()
+        counts += [Count(str(i), name, 0) for i, name in quiet]
+    return counts
+
+
+@dataclass(frozen=True)
+class FactChecks:
+    waiting: int  # claim matches still waiting for an analyst, over all time
+    in_period: int  # of those, on items published in the period
+
+
+def fact_checks(session: Session, period: Period) -> FactChecks:
+    waiting = ClaimMatch.status == "candidate"
+    total = session.scalar(select(func.count()).select_from(ClaimMatch).where(waiting))
+    recent = session.scalar(
+        select(func.count())
+        .select_from(ClaimMatch)
+        .join(Item, Item.id == ClaimMatch.item_id)
+        .where(waiting, *_in(period))
+    )
+    return FactChecks(int(total or 0), int(recent or 0))
+
+
+# ---------------------------------------------------------------- the whole overview
+
+
+@dataclass(frozen=True)
+class Overview:
+    period: Period
+    volume: Volume
+    events: list[EventRow]
+    events_total: int
+    topics: list[Count]
+    places: list[Count]
+    rules: list[Count]
+    fact_checks: FactChecks
+
+    @property
+    def sentiment(self) -> list[Count]:
+        return self.volume.series
+
+
+def overview(session: Session, period: Period) -> Overview:
+    return Overview(
+        period=period,
+        volume=volume(session, period),
+        events=hot_events(session, period),
+        events_total=count_events(session, period),
+        topics=topic_counts(session, period),
+        places=top_places(session, period),
+        rules=rule_counts(session, period),
+        fact_checks=fact_checks(session, period),
+    )
+
+
+# ---------------------------------------------------------------- one event
+
+
+EVENT_PAGE = 30
+
+
+@dataclass(frozen=True)
+class EventDetail:
+    event: EventRow
+    volume: Volume
+    items: list[Item]  # originals (and copies whose original is elsewhere), newest first
+    listed: int
+    page: int
+    pages: int
+
+
+def event_detail(
+    session: Session, event_id: int, tz: ZoneInfo, page: int = 1
+) -> EventDetail | None:
+    event = session.get(Event, event_id)
+    if event is None:
+        return None
+    last = event.last_seen.astimezone(tz).date()
+    first = max(event.first_seen.astimezone(tz).date(), last - timedelta(days=MAX_DAYS - 1))
+    shown = _listed_in_event(event_id)
+    listed = int(session.scalar(select(func.count()).select_from(Item).where(*shown)) or 0)
+    items = session.scalars(
+        select(Item)
+        .where(*shown)
+        .order_by(Item.published_at.desc(), Item.id.desc())
+        .limit(EVENT_PAGE)
+        .offset((max(page, 1) - 1) * EVENT_PAGE)
+    ).all()
+    return EventDetail(
+        event=event_rows(session, [event])[0],
+        volume=volume(session, Period(first, last, tz), Item.event_id == event_id, links=False),
+        items=list(items),
+        listed=listed,
+        page=max(page, 1),
+        pages=max(1, -(-listed // EVENT_PAGE)),
+    )
+
+
+def _listed_in_event(event_id: int) -> tuple[ColumnElement[bool], ...]:
+    """The event's items less the copies of its own items (those count on the original)."""
+    member = aliased(Item)
+    in_event = select(member.id).where(member.event_id == event_id)
+    return (
+        Item.event_id == event_id,
+        or_(Item.duplicate_of_id.is_(None), Item.duplicate_of_id.not_in(in_event)),
+    )
+
+
+# ---------------------------------------------------------------- one item's analysis
+
+
+EMOTION_LABELS = {
+    "happy": "喜悦",
+    "angry": "愤怒",
+    "sad": "悲伤",
+    "fear": "恐惧",
+    "surprise": "惊讶",
+    "neutral": "平静",
+}
+ORIGIN_LABELS = {"seeds": "关键词", "seed": "关键词", "model": "模型", "analyst": "人工"}
+DUPLICATE_LABELS = {"exact": "完全相同", "near": "高度相似"}
+MATCH_LABELS = {"candidate": "待核对", "confirmed": "已确认", "rejected": "已排除"}
+VERDICTS = {str(verdict): label for verdict, label in VERDICT_LABELS.items()}
+
+
+@dataclass(frozen=True)
+class TopicTag:
+    topic: str
+    score: float
+    origin: str  # 关键词 / 模型 / 人工
+
+
+@dataclass(frozen=True)
+class ClaimCandidate:
+    claim_id: int
+    text: str
+    verdict: str  # 谣言 / 误导 / 属实 / 待核实
+    score: float
+    status: str  # 待核对 / 已确认 / 已排除
+
+
+@dataclass(frozen=True)
+class ItemAnalysis:
+    analysed: bool
+    topics: list[TopicTag]
+    sentiment: str
+    sentiment_score: float | None
+    emotion: str
+    places: list[str]
+    is_local: bool
+    duplicate_of_id: int | None
+    duplicate_kind: str
+    copy_count: int
+    event: tuple[int, str] | None  # id, title
+    rules: list[str]
+    claims: list[ClaimCandidate]
+    privacy_lead: bool
+    pii: list[Count]  # kinds of personal data removed and how many; never the data
+
+
+def item_analysis(session: Session, item: Item) -> ItemAnalysis:
+    """What analysis made of one item, in the desk's words."""
+    topics = session.execute(
+        select(ItemTopic.topic, ItemTopic.score, ItemTopic.origin)
+        .where(ItemTopic.item_id == item.id)
+        .order_by(ItemTopic.score.desc(), ItemTopic.topic)
+    ).all()
+    places = session.scalars(
+        select(ItemPlace.name).where(ItemPlace.item_id == item.id).order_by(ItemPlace.code)
+    ).all()
+    rules = session.scalars(
+        select(WatchRule.name)
+        .join(RuleHit, RuleHit.rule_id == WatchRule.id)
+        .where(RuleHit.item_id == item.id)
+        .order_by(WatchRule.name)
+    ).all()
+    event = session.get(Event, item.event_id) if item.event_id else None
+    return ItemAnalysis(
+        analysed=bool(item.analysed_stages),
+        topics=[TopicTag(t, round(s, 2), ORIGIN_LABELS.get(o, o)) for t, s, o in topics],
+        sentiment=sentiment_label(item.sentiment),
+        sentiment_score=item.sentiment_score,
+        emotion=EMOTION_LABELS.get(item.emotion or "", item.emotion or "—"),
+        places=list(places),
+        is_local=item.is_local,
+        duplicate_of_id=item.duplicate_of_id,
+        duplicate_kind=DUPLICATE_LABELS.get(item.duplicate_kind or "", item.duplicate_kind or ""),
+        copy_count=item.copy_count,
+        event=(event.id, event.title) if event else None,
+        rules=list(rules),
+        claims=_claims(session, item.id),
+        privacy_lead=item.privacy_lead,
+        pii=[
+            Count(k, PII_KINDS.get(k, k), int(n)) for k, n in sorted((item.pii or {}).items()) if n
+        ],
+    )
+
+
+def _claims(session: Session, item_id: int) -> list[ClaimCandidate]:
+    rows = session.execute(
+        select(Claim.id, Claim.text, Claim.verdict, ClaimMatch.score, ClaimMatch.status)
+        .join(ClaimMatch, ClaimMatch.claim_id == Claim.id)
+        .where(ClaimMatch.item_id == item_id)
+        .order_by(ClaimMatch.rank, ClaimMatch.score.desc())
+    ).all()
+    return [
+        ClaimCandidate(
+            i, text, VERDICTS.get(v, v), round(score, 2), MATCH_LABELS.get(status, status)
+        )
+        for i, text, v, score, status in rows
+    ]

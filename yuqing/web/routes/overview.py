@@ -1,0 +1,256 @@
+"""The desk's overview (总览), its events (事件) and the same figures as JSON.
+
+Charts read their data from ``<script type="application/json">`` blocks built here
+from the same dataclasses as the tables beneath them; ``/static/charts.js`` draws
+them, so the pages need no inline script (the CSP allows none).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ConfigDict
+
+from yuqing.errors import BadInput, NotFound
+from yuqing.store.models import ITEM_STATUS_LABELS
+from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep
+from yuqing.web.overview_data import (
+    Count,
+    Overview,
+    Volume,
+    count_events,
+    event_detail,
+    hot_events,
+    overview,
+    resolve_period,
+)
+
+router = APIRouter()
+EVENTS_PER_PAGE = 20
+SENTIMENT_COLOURS = {
+    "negative": "#c0392b",
+    "neutral": "#95a5a6",
+    "positive": "#27ae60",
+    "unanalysed": "#d5dbe0",
+}
+DateParam = Annotated[str | None, Query(description="本地日期 YYYY-MM-DD")]
+
+
+@router.get("/overview", response_class=HTMLResponse)
+def overview_page(
+    request: Request,
+    user: DeskUser,
+    session: ReadSession,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    since: DateParam = None,
+    until: DateParam = None,
+) -> Response:
+    period = resolve_period(session, settings.tz, _date(since), _date(until))
+    figures = overview(session, period)
+    context = {"user": user, "ov": figures, "period": period, "charts": overview_charts(figures)}
+    return templates.TemplateResponse(request, "overview.html", context)
+
+
+@router.get("/events", response_class=HTMLResponse)
+def event_list(
+    request: Request,
+    user: DeskUser,
+    session: ReadSession,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    since: DateParam = None,
+    until: DateParam = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    period = resolve_period(session, settings.tz, _date(since), _date(until))
+    total = count_events(session, period)
+    events = hot_events(session, period, EVENTS_PER_PAGE, (page - 1) * EVENTS_PER_PAGE)
+    context = {
+        "user": user,
+        "period": period,
+        "events": events,
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // EVENTS_PER_PAGE)),
+    }
+    return templates.TemplateResponse(request, "events.html", context)
+
+
+@router.get("/events/{event_id}", response_class=HTMLResponse)
+def event_page(
+    request: Request,
+    event_id: int,
+    user: DeskUser,
+    session: ReadSession,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    detail = event_detail(session, event_id, settings.tz, page)
+    if detail is None:
+        raise NotFound(f"事件 {event_id} 不存在")
+    context = {
+        "user": user,
+        "detail": detail,
+        "chart": volume_chart(detail.volume),
+        "statuses": ITEM_STATUS_LABELS,
+        "tz": settings.tz,
+    }
+    return templates.TemplateResponse(request, "event.html", context)
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise BadInput(f"日期格式应为 YYYY-MM-DD：{value}") from exc
+
+
+# ---------------------------------------------------------------- chart data
+
+
+def volume_chart(volume: Volume) -> dict[str, Any]:
+    return {
+        "kind": "stacked",
+        "labels": [b.label for b in volume.buckets],
+        "series": [
+            {
+                "name": s.label,
+                "colour": SENTIMENT_COLOURS.get(s.key, "#7f8c8d"),
+                "data": [b.counts.get(s.key, 0) for b in volume.buckets],
+            }
+            for s in volume.series
+        ],
+        "links": [b.link for b in volume.buckets],
+    }
+
+
+def bar_chart(counts: list[Count], *, horizontal: bool = False) -> dict[str, Any]:
+    return {
+        "kind": "hbar" if horizontal else "bar",
+        "labels": [c.label for c in counts],
+        "values": [c.count for c in counts],
+        "links": [c.link for c in counts],
+    }
+
+
+def overview_charts(ov: Overview) -> dict[str, dict[str, Any]]:
+    """Each chart's data, from the same figures the tables show."""
+    return {
+        "volume": volume_chart(ov.volume),
+        "events": {
+            "kind": "hbar",
+            "labels": [e.title for e in ov.events],
+            "values": [e.heat for e in ov.events],
+            "links": [e.link for e in ov.events],
+        },
+        "topics": bar_chart(ov.topics),
+        "places": bar_chart(ov.places, horizontal=True),
+        "sentiment": {
+            **bar_chart(ov.sentiment),
+            "kind": "pie",
+            "colours": [SENTIMENT_COLOURS.get(s.key, "#7f8c8d") for s in ov.sentiment],
+        },
+        "rules": bar_chart(ov.rules, horizontal=True),
+    }
+
+
+# ---------------------------------------------------------------- JSON
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class CountOut(_Out):
+    key: str
+    label: str
+    count: int
+    link: str | None
+
+
+class BucketOut(_Out):
+    start: datetime
+    label: str
+    counts: dict[str, int]
+    total: int
+    link: str | None
+
+
+class EventOut(_Out):
+    id: int
+    title: str
+    first_seen: datetime
+    last_seen: datetime
+    item_count: int
+    source_count: int
+    heat: float
+    trend: str | None
+    topics: list[str]
+    places: list[str]
+    link: str
+
+
+class PeriodOut(_Out):
+    first_day: date
+    last_day: date
+    since: datetime
+    until: datetime
+    hourly: bool
+
+
+class FactChecksOut(_Out):
+    waiting: int
+    in_period: int
+
+
+class OverviewOut(BaseModel):
+    period: PeriodOut
+    total: int
+    local: int
+    local_share: float
+    volume: list[BucketOut]
+    sentiment: list[CountOut]
+    events: list[EventOut]
+    events_total: int
+    topics: list[CountOut]
+    places: list[CountOut]
+    rules: list[CountOut]
+    fact_checks: FactChecksOut
+
+
+@router.get("/api/overview")
+def overview_api(
+    user: DeskUser,
+    session: ReadSession,
+    settings: SettingsDep,
+    since: DateParam = None,
+    until: DateParam = None,
+) -> OverviewOut:
+    """The overview's figures for the local days since–until (default: the week up to
+    the newest item)."""
+    ov = overview(session, resolve_period(session, settings.tz, _date(since), _date(until)))
+
+    def many(model: type[_Out], rows: list[Any]) -> list[Any]:
+        return [model.model_validate(row) for row in rows]
+
+    return OverviewOut(
+        period=PeriodOut.model_validate(ov.period),
+        total=ov.volume.total,
+        local=ov.volume.local,
+        local_share=round(ov.volume.local_share, 4),
+        volume=many(BucketOut, ov.volume.buckets),
+        sentiment=many(CountOut, ov.sentiment),
+        events=many(EventOut, ov.events),
+        events_total=ov.events_total,
+        topics=many(CountOut, ov.topics),
+        places=many(CountOut, ov.places),
+        rules=many(CountOut, ov.rules),
+        fact_checks=FactChecksOut.model_validate(ov.fact_checks),
+    )
