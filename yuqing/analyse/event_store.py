@@ -46,8 +46,11 @@ def load_active(
     clusterer.load(states)
 
 
-def save_events(session: Session, clusterer: EventClusterer, item_ids: Sequence[int]) -> None:
-    """Insert this batch's new events, point the items at theirs, refresh figures."""
+def save_events(
+    session: Session, clusterer: EventClusterer, item_ids: Sequence[int], touched: set[int]
+) -> None:
+    """Insert this batch's new events and point the items at theirs; the events whose
+    figures must be recomputed (once, at the end of the run) are added to ``touched``."""
     new_keys = sorted(
         {clusterer.assigned[i] for i in item_ids if clusterer.assigned[i] < 0}, reverse=True
     )
@@ -59,14 +62,21 @@ def save_events(session: Session, clusterer: EventClusterer, item_ids: Sequence[
             .returning(Event.id)
         ).scalar_one()
         clusterer.rekey(key, event_id)
-    previous = set(
-        session.scalars(
-            select(Item.event_id).where(Item.id.in_(item_ids), Item.event_id.is_not(None))
-        )
+    previous = session.scalars(
+        select(Item.event_id).where(Item.id.in_(item_ids), Item.event_id.is_not(None))
     )
+    touched.update(i for i in previous if i is not None)
     session.execute(update(Item), [{"id": i, "event_id": clusterer.assigned[i]} for i in item_ids])
-    touched = {clusterer.assigned[i] for i in item_ids} | previous
-    refresh(session, touched, clusterer)
+    touched.update(clusterer.assigned[i] for i in item_ids)
+
+
+REFRESH_CHUNK = 500
+
+
+def refresh_all(session: Session, event_ids: set[int], clusterer: EventClusterer) -> None:
+    ids = sorted(event_ids)
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        refresh(session, ids[start : start + REFRESH_CHUNK], clusterer)
 
 
 def refresh(

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from yuqing.analyse.claims import ClaimCandidate
 from yuqing.analyse.context import AnalysisContext
-from yuqing.analyse.event_store import item_heat, load_active, save_events
+from yuqing.analyse.event_store import item_heat, load_active, refresh_all, save_events
 from yuqing.analyse.events import WINDOW, EventInput
 from yuqing.analyse.results import ItemResult, write_batch
 from yuqing.analyse.rules import RuleDocument
+from yuqing.analyse.sentiment import LexiconSentiment
 from yuqing.store.db import Database
 from yuqing.store.models import Item, Source
 
@@ -92,6 +93,7 @@ def analyse(
                 return summary
         _prime_dedupe(session, context, since)
         load_active(session, context.events, since - WINDOW if since else None, until)
+    touched: set[int] = set()
     for rows in _batches(db, since, until, batch, pending_only):
         candidates = _claim_candidates(context, rows)
         results = [
@@ -101,10 +103,13 @@ def analyse(
             context.events.assign(_event_input(row, result))
         with db.transaction() as session:
             write_batch(session, results, stages=ALL_STAGES)
-            save_events(session, context.events, [row.id for row in rows])
+            save_events(session, context.events, [row.id for row in rows], touched)
         summary.add(results)
         if on_batch is not None:
             on_batch(len(rows))
+    # Event figures once per run, not per batch: a big event's items are summed once.
+    with db.transaction() as session:
+        refresh_all(session, touched, context.events)
     return summary
 
 
@@ -124,7 +129,11 @@ def analyse_item(
     match = context.dedupe.add_match(row.id, text)
     hits = context.places.tag(text)
     topics = context.topics.tag(text)
-    feeling = context.sentiment.analyse(text)
+    feeling = (
+        context.sentiment.analyse_normalised(text)
+        if isinstance(context.sentiment, LexiconSentiment)
+        else context.sentiment.analyse(text)
+    )
     place_names = {h.place.name for h in hits} | {h.place.code for h in hits}
     title = (row.title or "").lower()
     document = RuleDocument(

@@ -28,6 +28,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from yuqing.analyse.models import TextModel
 from yuqing.errors import BadInput
@@ -176,9 +177,13 @@ class LexiconSentiment:
         self.entries = _build_entries(extra or {})
         self.longest = max(len(w) for w in self.entries)
         self.longest_modifier = max(len(w) for w in (*NEGATIONS, *DEGREES))
+        self._automaton = _automaton(self.entries)
 
     def analyse(self, text: str) -> Sentiment:
-        norm = matching_form(text)
+        return self.analyse_normalised(matching_form(text))
+
+    def analyse_normalised(self, norm: str) -> Sentiment:
+        """For text already in matching form (the analysis run has it)."""
         emotions = dict.fromkeys(POLARITY_OF, 0.0)
         polarity = 0.0
         for start, word in self._words(norm):
@@ -196,6 +201,9 @@ class LexiconSentiment:
 
     def _words(self, norm: str) -> list[tuple[int, str]]:
         """Lexicon words by forward longest match; the text between them is skipped."""
+        if self._automaton is not None:
+            # Aho-Corasick's leftmost-longest scan is the same forward longest match, in C.
+            return [(end - len(word) + 1, word) for end, word in self._automaton.iter_long(norm)]
         found: list[tuple[int, str]] = []
         i, n = 0, len(norm)
         while i < n:
@@ -228,6 +236,19 @@ class LexiconSentiment:
             if word in NEGATIONS or word in DEGREES:
                 return word
         return None
+
+
+def _automaton(entries: Mapping[str, object]) -> Any:
+    """An Aho-Corasick automaton of the lexicon when pyahocorasick is installed."""
+    try:
+        import ahocorasick
+    except ImportError:  # pragma: no cover - the pure-Python scan below serves
+        return None
+    automaton = ahocorasick.Automaton()
+    for word in entries:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
 
 
 class ModelSentiment:

@@ -9,6 +9,16 @@
   var grid = { left: 8, right: 24, top: 36, bottom: 8, containLabel: true };
   var drawn = [];
 
+  // Tooltips drawn on the canvas: ECharts' HTML tooltips carry style attributes,
+  // which the CSP (style-src 'self') refuses.
+  function tooltip(trigger, formatter) {
+    var tip = { trigger: trigger, renderMode: "richText", axisPointer: { type: "shadow" } };
+    if (formatter) {
+      tip.formatter = formatter;
+    }
+    return tip;
+  }
+
   function sameSite(url) {
     return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" ? url : null;
   }
@@ -32,7 +42,7 @@
   function stacked(data) {
     return {
       color: data.series.map(function (s) { return s.colour; }),
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: tooltip("axis"),
       legend: { top: 0 },
       grid: grid,
       xAxis: { type: "category", data: data.labels, axisLabel: { hideOverlap: true } },
@@ -46,7 +56,7 @@
   function bar(data) {
     return {
       color: ["#3b6fb6"],
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: tooltip("axis"),
       grid: grid,
       xAxis: {
         type: "category",
@@ -61,7 +71,7 @@
   function hbar(data) {
     return {
       color: ["#b5523b"],
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: tooltip("axis"),
       grid: grid,
       xAxis: { type: "value" },
       yAxis: {
@@ -76,7 +86,7 @@
 
   function pie(data) {
     return {
-      tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
+      tooltip: tooltip("item", "{b}：{c}（{d}%）"),
       legend: { top: 0 },
       series: [{
         type: "pie",
