@@ -20,6 +20,9 @@ from yuqing.analyse.context import build_context
 from yuqing.analyse.pipeline import analyse
 from yuqing.demo.desk_setup import seed_desk
 from yuqing.demo.live import DEMO_CITY_CODE
+from yuqing.demo.scenario import build_scenario
+from yuqing.store.db import Database
+from yuqing.store.migrate import upgrade
 
 
 def main() -> None:

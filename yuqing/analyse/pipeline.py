@@ -19,15 +19,18 @@ from yuqing.analyse.claims import ClaimCandidate
 from yuqing.analyse.context import AnalysisContext
 from yuqing.analyse.event_store import item_heat, load_active, refresh_all, save_events
 from yuqing.analyse.events import WINDOW, EventInput
+from yuqing.analyse.places import PlaceHit
 from yuqing.analyse.results import ItemResult, write_batch
 from yuqing.analyse.rules import RuleDocument
-from yuqing.analyse.sentiment import LexiconSentiment
+from yuqing.analyse.sentiment import LexiconSentiment, Sentiment
+from yuqing.analyse.topics import TopicHit
 from yuqing.store.db import Database
 from yuqing.store.models import Item, Source
 
 ALL_STAGES = 0b111111
 CLAIM_CANDIDATES = 3
 CLAIM_MIN_SCORE = 0.35
+TAG_CACHE = 20_000  # texts whose tags are remembered (oldest forgotten first)
 # Copies are looked for among what was published this long before a run's window.
 DEDUPE_LOOKBACK = timedelta(days=2)
 
@@ -127,13 +130,7 @@ def analyse_item(
 ) -> ItemResult:
     text = row.text_norm
     match = context.dedupe.add_match(row.id, text)
-    hits = context.places.tag(text)
-    topics = context.topics.tag(text)
-    feeling = (
-        context.sentiment.analyse_normalised(text)
-        if isinstance(context.sentiment, LexiconSentiment)
-        else context.sentiment.analyse(text)
-    )
+    hits, topics, feeling = _tags(context, text)
     place_names = {h.place.name for h in hits} | {h.place.code for h in hits}
     title = (row.title or "").lower()
     document = RuleDocument(
@@ -159,6 +156,24 @@ def analyse_item(
         rule_ids=[rule_id for rule_id, rule in context.rules if rule.matches(document)],
         claims=[(c.claim_id, c.score) for c in candidates],
     )
+
+
+def _tags(context: AnalysisContext, text: str) -> tuple[list[PlaceHit], list[TopicHit], Sentiment]:
+    """Places, topics and sentiment of a text; identical texts (copypasta, exact reposts)
+    are common, so recent answers are remembered."""
+    cached = context.tag_cache.get(text)
+    if cached is not None:
+        return cached
+    feeling = (
+        context.sentiment.analyse_normalised(text)
+        if isinstance(context.sentiment, LexiconSentiment)
+        else context.sentiment.analyse(text)
+    )
+    answer = (context.places.tag(text), context.topics.tag(text), feeling)
+    if len(context.tag_cache) >= TAG_CACHE:
+        context.tag_cache.pop(next(iter(context.tag_cache)))
+    context.tag_cache[text] = answer
+    return answer
 
 
 def _event_input(row: ItemRow, result: ItemResult) -> EventInput:
