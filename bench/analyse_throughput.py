@@ -31,12 +31,19 @@ def main() -> None:
     )
     parser.add_argument("--items", type=int, default=200_000)
     parser.add_argument("--db", type=Path, default=Path("bench/out/analyse.db"))
+    parser.add_argument(
+        "--reuse", action="store_true", help="analyse an existing --db (upgraded first)"
+    )
     args = parser.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
-    db, scenario, rate = build_demo_db(args.db, args.items)
-    console.print(
-        f"loaded {args.items:,} items at {rate:,.0f} items/s; RSS so far {peak_rss_mb():,.0f} MB"
-    )
+    if args.reuse:
+        db, scenario = Database(f"sqlite:///{args.db}"), build_scenario(seed=7, items=args.items)
+        upgrade(db)
+    else:
+        db, scenario, rate = build_demo_db(args.db, args.items)
+        console.print(
+            f"loaded {args.items:,} items at {rate:,.0f} items/s; RSS so far {peak_rss_mb():,.0f} MB"
+        )
     with db.transaction() as session:
         seed_desk(session, scenario.start.date())
     started = time.perf_counter()
