@@ -44,10 +44,10 @@ from yuqing.store.models import (
     WatchRule,
 )
 from yuqing.web.app import create_app
+from yuqing.web.event_data import event_detail
 from yuqing.web.overview_data import (
     Count,
     Period,
-    event_detail,
     overview,
     top_places,
     topic_counts,

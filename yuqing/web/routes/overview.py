@@ -17,12 +17,12 @@ from pydantic import BaseModel, ConfigDict
 from yuqing.errors import BadInput, NotFound
 from yuqing.store.models import ITEM_STATUS_LABELS
 from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep
+from yuqing.web.event_data import event_detail
 from yuqing.web.overview_data import (
     Count,
     Overview,
     Volume,
     count_events,
-    event_detail,
     hot_events,
     overview,
     resolve_period,

@@ -12,8 +12,8 @@ from yuqing.errors import BadInput, NotFound
 from yuqing.store.models import ITEM_STATUS_LABELS, Item
 from yuqing.store.search import Sort
 from yuqing.web.deps import AnyUser, DeskUser, ReadSession, SettingsDep, TemplatesDep
+from yuqing.web.item_analysis import item_analysis
 from yuqing.web.item_search import ItemFilters, filter_choices, find_items
-from yuqing.web.overview_data import item_analysis
 from yuqing.web.security import ANY_USER
 
 router = APIRouter()

@@ -1,0 +1,123 @@
+"""What analysis found about one item, for its page (never any personal data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yuqing.store.models import (
+    VERDICT_LABELS,
+    Claim,
+    ClaimMatch,
+    Event,
+    Item,
+    ItemPlace,
+    ItemTopic,
+    RuleHit,
+    WatchRule,
+)
+from yuqing.text.pii import KINDS as PII_KINDS
+from yuqing.web.overview_data import Count, sentiment_label
+
+EMOTION_LABELS = {
+    "happy": "喜悦",
+    "angry": "愤怒",
+    "sad": "悲伤",
+    "fear": "恐惧",
+    "surprise": "惊讶",
+    "neutral": "平静",
+}
+ORIGIN_LABELS = {"seeds": "关键词", "seed": "关键词", "model": "模型", "analyst": "人工"}
+DUPLICATE_LABELS = {"exact": "完全相同", "near": "高度相似"}
+MATCH_LABELS = {"candidate": "待核对", "confirmed": "已确认", "rejected": "已排除"}
+VERDICTS = {str(verdict): label for verdict, label in VERDICT_LABELS.items()}
+
+
+@dataclass(frozen=True)
+class TopicTag:
+    topic: str
+    score: float
+    origin: str  # 关键词 / 模型 / 人工
+
+
+@dataclass(frozen=True)
+class ClaimCandidate:
+    claim_id: int
+    text: str
+    verdict: str  # 谣言 / 误导 / 属实 / 待核实
+    score: float
+    status: str  # 待核对 / 已确认 / 已排除
+
+
+@dataclass(frozen=True)
+class ItemAnalysis:
+    analysed: bool
+    topics: list[TopicTag]
+    sentiment: str
+    sentiment_score: float | None
+    emotion: str
+    places: list[str]
+    is_local: bool
+    duplicate_of_id: int | None
+    duplicate_kind: str
+    copy_count: int
+    event: tuple[int, str] | None  # id, title
+    rules: list[str]
+    claims: list[ClaimCandidate]
+    privacy_lead: bool
+    pii: list[Count]  # kinds of personal data removed and how many; never the data
+
+
+def item_analysis(session: Session, item: Item) -> ItemAnalysis:
+    """What analysis made of one item, in the desk's words."""
+    topics = session.execute(
+        select(ItemTopic.topic, ItemTopic.score, ItemTopic.origin)
+        .where(ItemTopic.item_id == item.id)
+        .order_by(ItemTopic.score.desc(), ItemTopic.topic)
+    ).all()
+    places = session.scalars(
+        select(ItemPlace.name).where(ItemPlace.item_id == item.id).order_by(ItemPlace.code)
+    ).all()
+    rules = session.scalars(
+        select(WatchRule.name)
+        .join(RuleHit, RuleHit.rule_id == WatchRule.id)
+        .where(RuleHit.item_id == item.id)
+        .order_by(WatchRule.name)
+    ).all()
+    event = session.get(Event, item.event_id) if item.event_id else None
+    return ItemAnalysis(
+        analysed=bool(item.analysed_stages),
+        topics=[TopicTag(t, round(s, 2), ORIGIN_LABELS.get(o, o)) for t, s, o in topics],
+        sentiment=sentiment_label(item.sentiment),
+        sentiment_score=item.sentiment_score,
+        emotion=EMOTION_LABELS.get(item.emotion or "", item.emotion or "—"),
+        places=list(places),
+        is_local=item.is_local,
+        duplicate_of_id=item.duplicate_of_id,
+        duplicate_kind=DUPLICATE_LABELS.get(item.duplicate_kind or "", item.duplicate_kind or ""),
+        copy_count=item.copy_count,
+        event=(event.id, event.title) if event else None,
+        rules=list(rules),
+        claims=_claims(session, item.id),
+        privacy_lead=item.privacy_lead,
+        pii=[
+            Count(k, PII_KINDS.get(k, k), int(n)) for k, n in sorted((item.pii or {}).items()) if n
+        ],
+    )
+
+
+def _claims(session: Session, item_id: int) -> list[ClaimCandidate]:
+    rows = session.execute(
+        select(Claim.id, Claim.text, Claim.verdict, ClaimMatch.score, ClaimMatch.status)
+        .join(ClaimMatch, ClaimMatch.claim_id == Claim.id)
+        .where(ClaimMatch.item_id == item_id)
+        .order_by(ClaimMatch.rank, ClaimMatch.score.desc())
+    ).all()
+    return [
+        ClaimCandidate(
+            i, text, VERDICTS.get(v, v), round(score, 2), MATCH_LABELS.get(status, status)
+        )
+        for i, text, v, score, status in rows
+    ]
