@@ -130,7 +130,9 @@ def test_events_form_and_a_rerun_keeps_them(week: Database) -> None:
         assert all(e.first_seen <= e.last_seen and e.heat > 0 for e in events)
         # a copy is always in its original's event
         by_id = {i.id: i for i in items}
-        assert all(by_id[i.duplicate_of_id].event_id == i.event_id for i in items if i.duplicate_of_id)
+        assert all(
+            by_id[i.duplicate_of_id].event_id == i.event_id for i in items if i.duplicate_of_id
+        )
         # one storyline's rumour posts mostly share an event
         rumour = [i for i in items if i.meta["demo"]["rumour"] == "r01-liquor"]
         if len(rumour) >= 4:
@@ -140,3 +142,33 @@ def test_events_form_and_a_rerun_keeps_them(week: Database) -> None:
     run(week)
     with week.reading() as session:
         assert {(e.id, e.item_count) for e in session.scalars(select(Event))} == before
+
+
+def test_merges_and_splits_survive_later_runs(week: Database) -> None:
+    from yuqing.analyse.event_edits import merge_events, split_event
+    from yuqing.errors import BadInput
+    from yuqing.store.models import Event
+
+    run(week)
+    with week.transaction() as session:
+        big, other = session.scalars(select(Event).order_by(Event.item_count.desc()).limit(2)).all()
+        moved = session.scalars(select(Item.id).where(Item.event_id == other.id)).all()
+        merge_events(session, other.id, big.id, None)
+        members = session.scalars(
+            select(Item.id).where(Item.event_id == big.id).order_by(Item.id)
+        ).all()
+        split_off = list(members[:2])
+        new = split_event(session, big.id, split_off, "拆分出的事件", None)
+        new_id, big_id, other_id = new.id, big.id, other.id
+        with pytest.raises(BadInput):
+            merge_events(session, big_id, big_id, None)
+    run(week)
+    with week.reading() as session:
+        assert set(session.scalars(select(Item.id).where(Item.event_id == new_id))) == set(
+            split_off
+        )
+        stayed = set(session.scalars(select(Item.id).where(Item.event_id == big_id)))
+        assert set(moved) - set(split_off) <= stayed
+        merged = session.get(Event, other_id)
+        assert merged is not None and merged.merged_into_id == big_id
+        assert not session.scalars(select(Item.id).where(Item.event_id == other_id)).all()

@@ -14,9 +14,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict
 
+from yuqing.analyse.event_edits import merge_events, split_event
 from yuqing.errors import BadInput, NotFound
 from yuqing.store.models import ITEM_STATUS_LABELS
-from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep
+from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
 from yuqing.web.event_data import event_detail
 from yuqing.web.overview_data import (
     Count,
@@ -254,3 +255,36 @@ def overview_api(
         rules=many(CountOut, ov.rules),
         fact_checks=FactChecksOut.model_validate(ov.fact_checks),
     )
+
+
+class MergeIn(BaseModel):
+    into: int
+
+
+class SplitIn(BaseModel):
+    item_ids: list[int]
+    title: str = ""
+
+
+class EventRef(BaseModel):
+    id: int
+    title: str
+    item_count: int
+
+
+@router.post("/api/events/{event_id}/merge")
+def api_merge_event(
+    event_id: int, body: MergeIn, user: DeskUser, session: WriteSession
+) -> EventRef:
+    """Merge this event into another; later clustering keeps the merge."""
+    target = merge_events(session, event_id, body.into, user.user_id)
+    return EventRef(id=target.id, title=target.title, item_count=target.item_count)
+
+
+@router.post("/api/events/{event_id}/split", status_code=201)
+def api_split_event(
+    event_id: int, body: SplitIn, user: DeskUser, session: WriteSession
+) -> EventRef:
+    """Move some of this event's items into a new event; later clustering keeps the split."""
+    new = split_event(session, event_id, body.item_ids, body.title, user.user_id)
+    return EventRef(id=new.id, title=new.title, item_count=new.item_count)
