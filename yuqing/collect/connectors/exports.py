@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from yuqing.collect.connectors.base import PollContext
+from yuqing.collect.connectors.base import PollContext, fetch_if_changed
 from yuqing.collect.files import read_records
 from yuqing.collect.ingest import SourceInfo
 from yuqing.collect.presets import PRESETS, Preset
@@ -54,16 +54,8 @@ class PartnerConnector:
     kind = "partner"
 
     def poll(self, source: SourceInfo, ctx: PollContext) -> Iterator[Record]:
-        assert source.url is not None
-        result = ctx.fetcher.fetch(
-            source.url,
-            etag=ctx.etag,
-            last_modified=ctx.last_modified,
-            allow_private=source.allow_private,
-        )
-        ctx.etag, ctx.last_modified = result.etag, result.last_modified
-        if result.not_modified:
-            ctx.not_modified = True
+        result = fetch_if_changed(source, ctx)
+        if result is None:
             return
         suffix = "." + str(source.config.get("format", "")).lstrip(".").lower()
         if suffix not in SUFFIXES:
@@ -76,7 +68,7 @@ class PartnerConnector:
             path.write_bytes(result.content)
             for record in _records(path, preset, source, ctx):
                 if record.origin == str(path):
-                    record = _relabel(record, source.url)
+                    record = _relabel(record, source.url or result.url)
                 yield record
 
 

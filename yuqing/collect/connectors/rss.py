@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
-from yuqing.collect.connectors.base import PollContext
+from yuqing.collect.connectors.base import PollContext, fetch_if_changed
 from yuqing.collect.ingest import SourceInfo
 from yuqing.collect.records import RawItem, Record, Rejected
 from yuqing.errors import BadInput
@@ -21,23 +21,15 @@ class RssConnector:
     kind = "rss"
 
     def poll(self, source: SourceInfo, ctx: PollContext) -> Iterator[Record]:
-        assert source.url is not None
-        result = ctx.fetcher.fetch(
-            source.url,
-            etag=ctx.etag,
-            last_modified=ctx.last_modified,
-            allow_private=source.allow_private,
-        )
-        ctx.etag, ctx.last_modified = result.etag, result.last_modified
-        if result.not_modified:
-            ctx.not_modified = True
+        result = fetch_if_changed(source, ctx)
+        if result is None:
             return
         feed = feedparser.parse(result.content, response_headers={"content-location": result.url})
         if feed.bozo and not feed.entries:
             raise BadInput(f"feed {source.url} cannot be read: {feed.get('bozo_exception')}")
         for number, entry in enumerate(feed.entries, start=1):
             yield entry_record(
-                entry, base=result.url, origin=source.url, position=f"entry {number}"
+                entry, base=result.url, origin=source.url or result.url, position=f"entry {number}"
             )
 
 

@@ -18,7 +18,7 @@ import lxml.html
 import trafilatura
 from lxml.etree import ParserError
 
-from yuqing.collect.connectors.base import PollContext
+from yuqing.collect.connectors.base import PollContext, fetch_if_changed
 from yuqing.collect.ingest import SourceInfo
 from yuqing.collect.records import RawItem, Record, Rejected
 from yuqing.errors import BadInput, SourceUnreachable
@@ -31,16 +31,8 @@ class WebConnector:
     kind = "web"
 
     def poll(self, source: SourceInfo, ctx: PollContext) -> Iterator[Record]:
-        assert source.url is not None
-        listing = ctx.fetcher.fetch(
-            source.url,
-            etag=ctx.etag,
-            last_modified=ctx.last_modified,
-            allow_private=source.allow_private,
-        )
-        ctx.etag, ctx.last_modified = listing.etag, listing.last_modified
-        if listing.not_modified:
-            ctx.not_modified = True
+        listing = fetch_if_changed(source, ctx)
+        if listing is None:
             return
         links = article_links(listing.text, listing.url, source.config)
         limit = int(source.config.get("max_articles", DEFAULT_MAX_ARTICLES))

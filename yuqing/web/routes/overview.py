@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict
 
 from yuqing.analyse.event_edits import merge_events, split_event
-from yuqing.errors import BadInput, NotFound
+from yuqing.errors import NotFound
 from yuqing.store.models import ITEM_STATUS_LABELS
 from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
 from yuqing.web.event_data import event_detail
@@ -28,6 +28,7 @@ from yuqing.web.overview_data import (
     overview,
     resolve_period,
 )
+from yuqing.web.params import parse_date
 
 router = APIRouter()
 EVENTS_PER_PAGE = 20
@@ -50,7 +51,7 @@ def overview_page(
     since: DateParam = None,
     until: DateParam = None,
 ) -> Response:
-    period = resolve_period(session, settings.tz, _date(since), _date(until))
+    period = resolve_period(session, settings.tz, parse_date(since), parse_date(until))
     figures = overview(session, period)
     context = {"user": user, "ov": figures, "period": period, "charts": overview_charts(figures)}
     return templates.TemplateResponse(request, "overview.html", context)
@@ -67,7 +68,7 @@ def event_list(
     until: DateParam = None,
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
-    period = resolve_period(session, settings.tz, _date(since), _date(until))
+    period = resolve_period(session, settings.tz, parse_date(since), parse_date(until))
     total = count_events(session, period)
     events = hot_events(session, period, EVENTS_PER_PAGE, (page - 1) * EVENTS_PER_PAGE)
     context = {
@@ -102,15 +103,6 @@ def event_page(
         "tz": settings.tz,
     }
     return templates.TemplateResponse(request, "event.html", context)
-
-
-def _date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise BadInput(f"日期格式应为 YYYY-MM-DD：{value}") from exc
 
 
 # ---------------------------------------------------------------- chart data
@@ -236,7 +228,9 @@ def overview_api(
 ) -> OverviewOut:
     """The overview's figures for the local days since–until (default: the week up to
     the newest item)."""
-    ov = overview(session, resolve_period(session, settings.tz, _date(since), _date(until)))
+    ov = overview(
+        session, resolve_period(session, settings.tz, parse_date(since), parse_date(until))
+    )
 
     def many(model: type[_Out], rows: list[Any]) -> list[Any]:
         return [model.model_validate(row) for row in rows]

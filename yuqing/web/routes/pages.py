@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from yuqing.errors import BadInput, NotFound
+from yuqing.errors import NotFound
 from yuqing.store.models import ITEM_STATUS_LABELS, Item
 from yuqing.store.search import Sort
 from yuqing.web.deps import AnyUser, DeskUser, ReadSession, SettingsDep, TemplatesDep
 from yuqing.web.item_analysis import item_analysis
 from yuqing.web.item_search import ItemFilters, filter_choices, find_items
+from yuqing.web.params import parse_date, parse_int
 from yuqing.web.security import ANY_USER
 
 router = APIRouter()
@@ -43,10 +43,10 @@ def item_list(
 ) -> Response:
     filters = ItemFilters(
         q=q.strip(),
-        since=_date(since),
-        until=_date(until),
-        source=_int(source),
-        unit=_int(unit),
+        since=parse_date(since),
+        until=parse_date(until),
+        source=parse_int(source),
+        unit=parse_int(unit),
         topic=topic,
         status=status,
         sort=sort,
@@ -87,21 +87,3 @@ def item_detail(
         "tz": settings.tz,
     }
     return templates.TemplateResponse(request, "item.html", context)
-
-
-def _date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise BadInput(f"日期格式应为 YYYY-MM-DD：{value}") from exc
-
-
-def _int(value: str | None) -> int | None:
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise BadInput(f"应为数字：{value}") from exc
