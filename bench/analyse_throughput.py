@@ -32,6 +32,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=200_000)
     parser.add_argument("--db", type=Path, default=Path("bench/out/analyse.db"))
     parser.add_argument(
+        "--workers", type=int, default=2, help="processes (2: tagging runs beside the rest)"
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="analyse an existing --db (upgraded first)"
     )
     args = parser.parse_args()
@@ -62,7 +65,7 @@ def main() -> None:
             )
             last_report = now
 
-    summary = analyse(db, context, on_batch=progress)
+    summary = analyse(db, context, workers=args.workers, on_batch=progress)
     elapsed = time.perf_counter() - started
     console.print(
         f"analysed {summary.items:,} items in {elapsed:,.0f} s → [bold]{summary.items / elapsed:,.0f} items/s[/bold]; "

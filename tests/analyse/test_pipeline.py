@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from yuqing.analyse.context import build_context
 from yuqing.analyse.pipeline import analyse
@@ -172,3 +172,33 @@ def test_merges_and_splits_survive_later_runs(week: Database) -> None:
         merged = session.get(Event, other_id)
         assert merged is not None and merged.merged_into_id == big_id
         assert not session.scalars(select(Item.id).where(Item.event_id == other_id)).all()
+
+
+def test_a_tagging_worker_gives_the_same_results(week: Database) -> None:
+    """workers=2 tags texts in a forked process; what is stored must not change."""
+    from yuqing.store.models import Event
+
+    def stored() -> tuple[object, ...]:
+        with week.reading() as session:
+            items = session.execute(
+                select(
+                    Item.id, Item.topic, Item.sentiment, Item.is_local, Item.duplicate_of_id
+                ).order_by(Item.id)
+            ).all()
+            return (
+                tuple(items),
+                table_counts(week),
+                session.scalar(select(func.count()).select_from(Event)),
+            )
+
+    with week.reading() as session:
+        context = build_context(session, jurisdiction=[DEMO_CITY])
+    analyse(week, context, batch=200)
+    alone = stored()
+    with week.transaction() as session:
+        session.execute(update(Item).values(analysed_stages=0))
+    with week.reading() as session:
+        context = build_context(session, jurisdiction=[DEMO_CITY])
+    summary = analyse(week, context, batch=200, workers=2)
+    assert summary.items == ITEMS
+    assert stored() == alone

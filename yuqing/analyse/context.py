@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,20 +15,16 @@ from yuqing.analyse.dedupe import NearDuplicateIndex
 from yuqing.analyse.events import EventClusterer
 from yuqing.analyse.gazetteer import Gazetteer
 from yuqing.analyse.models import TextModel
-from yuqing.analyse.places import PlaceHit, PlaceTagger
+from yuqing.analyse.places import PlaceTagger
 from yuqing.analyse.rules import Rule
-from yuqing.analyse.sentiment import LexiconSentiment, ModelSentiment, Sentiment
-from yuqing.analyse.topics import Taxonomy, TopicHit, TopicTagger
+from yuqing.analyse.sentiment import LexiconSentiment, ModelSentiment
+from yuqing.analyse.topics import Taxonomy, TopicTagger
 from yuqing.store.models import Claim, Unit, WatchRule
 
 # Unit kinds the gazetteer takes as places (schools, enterprises and departments are not).
 UNIT_LEVELS = {
     kind: kind for kind in ("city", "district", "county", "town", "street", "village", "community")
 }
-
-
-# Places, topics and sentiment of one text.
-Tags = tuple[list[PlaceHit], list[TopicHit], Sentiment]
 
 
 @dataclass
@@ -40,7 +37,7 @@ class AnalysisContext:
     # 200,000 remembered posts (about 0.5 GB) reach back further than the dedupe window.
     dedupe: NearDuplicateIndex = field(default_factory=lambda: NearDuplicateIndex(capacity=200_000))
     events: EventClusterer = field(default_factory=EventClusterer)
-    tag_cache: dict[str, Tags] = field(default_factory=dict)
+    tag_cache: dict[str, Any] = field(default_factory=dict)  # text → TextTags
 
 
 def model_path(models_dir: Path, task: str) -> Path:

@@ -19,18 +19,15 @@ from yuqing.analyse.claims import ClaimCandidate
 from yuqing.analyse.context import AnalysisContext
 from yuqing.analyse.event_store import item_heat, load_active, refresh_all, save_events
 from yuqing.analyse.events import WINDOW, EventInput
-from yuqing.analyse.places import PlaceHit
 from yuqing.analyse.results import ItemResult, write_batch
 from yuqing.analyse.rules import RuleDocument
-from yuqing.analyse.sentiment import LexiconSentiment, Sentiment
-from yuqing.analyse.topics import TopicHit
+from yuqing.analyse.tagging import TagWorker, TextTags, text_tags
 from yuqing.store.db import Database
 from yuqing.store.models import Item, Source
 
 ALL_STAGES = 0b111111
 CLAIM_CANDIDATES = 3
 CLAIM_MIN_SCORE = 0.35
-TAG_CACHE = 20_000  # texts whose tags are remembered (oldest forgotten first)
 # Copies are looked for among what was published this long before a run's window.
 DEDUPE_LOOKBACK = timedelta(days=2)
 
@@ -82,6 +79,7 @@ def analyse(
     until: datetime | None = None,
     batch: int = 2000,
     pending_only: bool = False,
+    workers: int = 1,
     on_batch: Callable[[int], None] | None = None,
 ) -> AnalysisSummary:
     """Analyse the items published in [since, until) — all items when both are None —
@@ -97,23 +95,58 @@ def analyse(
         _prime_dedupe(session, context, since)
         load_active(session, context.events, since - WINDOW if since else None, until)
     touched: set[int] = set()
-    for rows in _batches(db, since, until, batch, pending_only):
-        candidates = _claim_candidates(context, rows)
-        results = [
-            analyse_item(context, row, found) for row, found in zip(rows, candidates, strict=True)
-        ]
-        for row, result in zip(rows, results, strict=True):
-            context.events.assign(_event_input(row, result))
-        with db.transaction() as session:
-            write_batch(session, results, stages=ALL_STAGES)
-            save_events(session, context.events, [row.id for row in rows], touched)
-        summary.add(results)
-        if on_batch is not None:
-            on_batch(len(rows))
+    worker = TagWorker(context) if workers > 1 else None
+    try:
+        for rows, tags in _tagged(context, _batches(db, since, until, batch, pending_only), worker):
+            _run_batch(db, context, rows, tags, touched, summary)
+            if on_batch is not None:
+                on_batch(len(rows))
+    finally:
+        if worker is not None:
+            worker.close()
     # Event figures once per run, not per batch: a big event's items are summed once.
     with db.transaction() as session:
         refresh_all(session, touched, context.events)
     return summary
+
+
+def _tagged(
+    context: AnalysisContext, batches: Iterator[list[ItemRow]], worker: TagWorker | None
+) -> Iterator[tuple[list[ItemRow], list[TextTags]]]:
+    """Each batch with its texts' tags; with a worker, the next batch is being tagged
+    while the caller works on this one."""
+    if worker is None:
+        for rows in batches:
+            yield rows, [text_tags(context, row.text_norm) for row in rows]
+        return
+    current = next(batches, None)
+    pending = worker.submit([r.text_norm for r in current]) if current else None
+    while current is not None and pending is not None:
+        following = next(batches, None)
+        ahead = worker.submit([r.text_norm for r in following]) if following else None
+        yield current, pending.get()
+        current, pending = following, ahead
+
+
+def _run_batch(
+    db: Database,
+    context: AnalysisContext,
+    rows: list[ItemRow],
+    tags: list[TextTags],
+    touched: set[int],
+    summary: AnalysisSummary,
+) -> None:
+    candidates = _claim_candidates(context, rows)
+    results = [
+        analyse_item(context, row, found, tag)
+        for row, found, tag in zip(rows, candidates, tags, strict=True)
+    ]
+    for row, result in zip(rows, results, strict=True):
+        context.events.assign(_event_input(row, result))
+    with db.transaction() as session:
+        write_batch(session, results, stages=ALL_STAGES)
+        save_events(session, context.events, [row.id for row in rows], touched)
+    summary.add(results)
 
 
 def _claim_candidates(context: AnalysisContext, rows: list[ItemRow]) -> list[list[ClaimCandidate]]:
@@ -126,19 +159,18 @@ def _claim_candidates(context: AnalysisContext, rows: list[ItemRow]) -> list[lis
 
 
 def analyse_item(
-    context: AnalysisContext, row: ItemRow, candidates: list[ClaimCandidate]
+    context: AnalysisContext, row: ItemRow, candidates: list[ClaimCandidate], tags: TextTags
 ) -> ItemResult:
     text = row.text_norm
     match = context.dedupe.add_match(row.id, text)
-    hits, topics, feeling = _tags(context, text)
-    place_names = {h.place.name for h in hits} | {h.place.code for h in hits}
+    place_names = {name for _c, name, _l in tags.places} | {code for code, _n, _l in tags.places}
     title = (row.title or "").lower()
     document = RuleDocument(
         text=text,
         title=title,
         source=row.source,
         places=frozenset(place_names),
-        topics=frozenset(t.topic for t in topics),
+        topics=frozenset(topic for topic, _s, _o in tags.topics),
         lang=row.lang,
         outlet=row.outlet,
     )
@@ -147,33 +179,15 @@ def analyse_item(
         heat=item_heat(*row.engagement, row.weight),
         duplicate_of=match.original_id if match else None,
         duplicate_kind=str(match.kind) if match else None,
-        places=[(h.place.code, h.place.name, h.place.level) for h in hits],
-        is_local=context.places.is_local(hits),
-        topics=[(t.topic, t.score, t.source) for t in topics],
-        sentiment=feeling.label,
-        sentiment_score=feeling.score,
-        emotion=feeling.emotion,
+        places=tags.places,
+        is_local=tags.is_local,
+        topics=tags.topics,
+        sentiment=tags.sentiment,
+        sentiment_score=tags.score,
+        emotion=tags.emotion,
         rule_ids=[rule_id for rule_id, rule in context.rules if rule.matches(document)],
         claims=[(c.claim_id, c.score) for c in candidates],
     )
-
-
-def _tags(context: AnalysisContext, text: str) -> tuple[list[PlaceHit], list[TopicHit], Sentiment]:
-    """Places, topics and sentiment of a text; identical texts (copypasta, exact reposts)
-    are common, so recent answers are remembered."""
-    cached = context.tag_cache.get(text)
-    if cached is not None:
-        return cached
-    feeling = (
-        context.sentiment.analyse_normalised(text)
-        if isinstance(context.sentiment, LexiconSentiment)
-        else context.sentiment.analyse(text)
-    )
-    answer = (context.places.tag(text), context.topics.tag(text), feeling)
-    if len(context.tag_cache) >= TAG_CACHE:
-        context.tag_cache.pop(next(iter(context.tag_cache)))
-    context.tag_cache[text] = answer
-    return answer
 
 
 def _event_input(row: ItemRow, result: ItemResult) -> EventInput:

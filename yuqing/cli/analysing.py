@@ -35,6 +35,7 @@ def _when(value: str | None) -> datetime | None:
 def analyse(
     since: Annotated[str | None, typer.Option(help="Start (inclusive), e.g. 2026-11-16.")] = None,
     until: Annotated[str | None, typer.Option(help="End (exclusive).")] = None,
+    workers: Annotated[int, typer.Option(help="Processes: 2 tags texts beside the rest.")] = 2,
 ) -> None:
     """Run every analysis stage over a period (all items when no period is given)."""
     from yuqing.analyse.bursts import raise_burst_alerts, replay_bursts
@@ -62,7 +63,14 @@ def analyse(
         )
     with progress_bar() as bar:
         task = bar.add_task("analysing", total=total)
-        summary = run(db, context, since=start, until=end, on_batch=lambda n: bar.advance(task, n))
+        summary = run(
+            db,
+            context,
+            since=start,
+            until=end,
+            workers=workers,
+            on_batch=lambda n: bar.advance(task, n),
+        )
     with db.transaction() as session:
         if start and end:
             spikes = replay_bursts(session, start, end)
