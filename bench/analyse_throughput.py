@@ -15,7 +15,7 @@ import argparse
 import time
 from pathlib import Path
 
-from bench.common import build_demo_db, console, peak_rss_mb
+from bench.common import build_demo_db, console, peak_child_rss_mb, peak_rss_mb
 from yuqing.analyse.context import build_context
 from yuqing.analyse.pipeline import analyse
 from yuqing.demo.desk_setup import seed_desk
@@ -72,7 +72,7 @@ def main() -> None:
         f"{summary.copies:,} copies, {summary.local:,} local, {summary.rule_hits:,} rule hits, "
         f"{summary.claim_candidates:,} claim candidates"
     )
-    console.print(f"peak RSS {peak_rss_mb():,.0f} MB")
+    console.print(f"peak RSS {peak_rss_mb():,.0f} MB; tagging worker {peak_child_rss_mb():,.0f} MB")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,13 @@ def summary_ms(samples: list[float]) -> str:
 
 
 def peak_rss_mb() -> float:
+    """Peak resident memory of this process (MB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_child_rss_mb() -> float:
+    """Peak resident memory of the largest finished child process (MB), e.g. a tagging worker."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def build_demo_db(
