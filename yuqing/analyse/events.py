@@ -21,6 +21,8 @@ WINDOW = timedelta(hours=72)
 JOIN_THRESHOLD = 0.42
 LOOSE_THRESHOLD = 0.28
 PROFILE_TERMS = 40
+MAX_CANDIDATES = 20  # events sharing the most terms with an item; the rest cannot win
+PRUNE_EVERY = 2000  # items between sweeps of events that left the window
 OPENING = 80  # characters of the text used when an item has no title
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 # Bigrams that say nothing about which happening an item is about.
@@ -52,11 +54,14 @@ class EventState:
     weights: dict[str, float] = field(default_factory=dict)
     places: Counter[str] = field(default_factory=Counter)
     topics: Counter[str] = field(default_factory=Counter)
+    _profile: dict[str, float] | None = field(default=None, repr=False, compare=False)
 
     def profile(self) -> dict[str, float]:
         """The event's heaviest terms: what a newcomer must share to join it."""
-        top = sorted(self.weights.items(), key=lambda pair: -pair[1])[:PROFILE_TERMS]
-        return dict(top)
+        if self._profile is None:
+            top = sorted(self.weights.items(), key=lambda pair: -pair[1])[:PROFILE_TERMS]
+            self._profile = dict(top)
+        return self._profile
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,8 @@ class EventClusterer:
         """The event key the item belongs to (new events get negative keys)."""
         terms = profile_terms(item.title, item.norm_text)
         self._learn(terms)
+        if self._docs % PRUNE_EVERY == 0:
+            self._prune(item.published_at)
         key = self._choose(item, terms)
         self._absorb(key, item, terms)
         self.assigned[item.item_id] = key
@@ -133,11 +140,22 @@ class EventClusterer:
         self.events[key] = EventState(key, item.published_at, item.published_at, title)
         return key
 
-    def _candidates(self, terms: list[str], when: datetime) -> set[int]:
-        found: set[int] = set()
+    def _candidates(self, terms: list[str], when: datetime) -> list[int]:
+        """Active events sharing terms with the item, those sharing most first."""
+        shared: Counter[int] = Counter()
         for term in terms:
-            found |= self._by_term.get(term, set())
-        return {k for k in found if when - self.events[k].last_seen <= WINDOW}
+            shared.update(self._by_term.get(term, ()))
+        active = [(n, k) for k, n in shared.items() if when - self.events[k].last_seen <= WINDOW]
+        active.sort(reverse=True)
+        return [k for _n, k in active[:MAX_CANDIDATES]]
+
+    def _prune(self, now: datetime) -> None:
+        """Forget the terms of events that left the window (the events themselves stay)."""
+        expired = {k for k, e in self.events.items() if now - e.last_seen > WINDOW}
+        if not expired:
+            return
+        for keys in self._by_term.values():
+            keys.difference_update(expired)
 
     def _idf(self, term: str) -> float:
         return math.log((1 + self._docs) / (1 + self._df[term])) + 1.0
@@ -162,6 +180,7 @@ class EventClusterer:
         for term in terms:
             event.weights[term] = event.weights.get(term, 0.0) + self._idf(term)
             self._by_term.setdefault(term, set()).add(key)
+        event._profile = None  # the heaviest terms may have changed
         event.places.update(item.places)
         if item.topic:
             event.topics[item.topic] += 1
