@@ -4,10 +4,11 @@ claim matches, pinned events), which are kept."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from yuqing.store.models import ClaimMatch, Item, ItemPlace, ItemTopic, RuleHit
@@ -34,11 +35,13 @@ def write_batch(session: Session, results: Sequence[ItemResult], *, stages: int)
     if not results:
         return
     ids = [r.item_id for r in results]
-    # Originals whose copies may change: the ones named before this run and after it.
-    before = set(
-        session.scalars(
-            select(Item.duplicate_of_id).where(Item.id.in_(ids), Item.duplicate_of_id.is_not(None))
-        )
+    # What each item was a copy of before this write, so copy counts move by the difference.
+    before = dict(
+        session.execute(
+            select(Item.id, Item.duplicate_of_id).where(
+                Item.id.in_(ids), Item.duplicate_of_id.is_not(None)
+            )
+        ).all()
     )
     session.execute(
         update(Item),
@@ -92,8 +95,7 @@ def write_batch(session: Session, results: Sequence[ItemResult], *, stages: int)
         ],
     )
     _claim_candidates(session, results)
-    after = {r.duplicate_of for r in results if r.duplicate_of is not None}
-    _count_copies(session, {i for i in before | after if i is not None})
+    _move_copy_counts(session, before, results)
 
 
 def _insert(session: Session, model: type, rows: list[dict[str, object]]) -> None:
@@ -122,17 +124,28 @@ def _claim_candidates(session: Session, results: Sequence[ItemResult]) -> None:
     )
 
 
-def _count_copies(session: Session, originals: set[int]) -> None:
-    if not originals:
-        return
-    counts = dict(
-        session.execute(
-            select(Item.duplicate_of_id, func.count())
-            .where(Item.duplicate_of_id.in_(originals))
-            .group_by(Item.duplicate_of_id)
-        ).all()
-    )
-    session.execute(
-        update(Item),
-        [{"id": original, "copy_count": counts.get(original, 0)} for original in originals],
-    )
+def _move_copy_counts(
+    session: Session, before: dict[int, int | None], results: Sequence[ItemResult]
+) -> None:
+    """Originals' copy counts change by this batch's difference — never a recount, which
+    would grow with the size of a much-copied original's cluster."""
+    delta: Counter[int] = Counter()
+    for result in results:
+        old, new = before.get(result.item_id), result.duplicate_of
+        if old == new:
+            continue
+        if old is not None:
+            delta[old] -= 1
+        if new is not None:
+            delta[new] += 1
+    changes = [{"original": k, "by": n} for k, n in delta.items() if n]
+    if changes:
+        items = Item.__table__
+        assert isinstance(items, Table)
+        # Core, not the ORM: the ORM reads a list of rows as an update by primary key.
+        session.connection().execute(
+            update(items)
+            .where(items.c.id == bindparam("original"))
+            .values(copy_count=items.c.copy_count + bindparam("by")),
+            changes,
+        )
