@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import func, select
 
+from yuqing.analyse.labelled import LabelledSet
 from yuqing.cli.common import console, open_database, progress_bar, settings
 from yuqing.errors import BadInput
 from yuqing.store.migrate import require_current
@@ -83,6 +84,17 @@ def analyse(
     )
 
 
+def _labelled(task: str, data: Path, names: Path | None) -> LabelledSet:
+    """The labelled file for a known task, with a one-line report of what was skipped."""
+    from yuqing.analyse.labelled import read_labelled, read_names
+
+    if task not in TASKS:
+        raise BadInput(f"unknown task {task!r}: use {', '.join(TASKS)}")
+    labelled = read_labelled(data, names=read_names(names) if names else None)
+    console.print(labelled.report())
+    return labelled
+
+
 @model_app.command("train")
 def model_train(
     task: Annotated[str, typer.Argument(help="topics, emotion or misinfo")],
@@ -95,13 +107,9 @@ def model_train(
 ) -> None:
     """Train a model on a labelled file and keep it for analysis."""
     from yuqing.analyse.context import model_path
-    from yuqing.analyse.labelled import read_labelled, read_names
     from yuqing.analyse.models import TextModel
 
-    if task not in TASKS:
-        raise BadInput(f"unknown task {task!r}: use {', '.join(TASKS)}")
-    labelled = read_labelled(data, names=read_names(names) if names else None)
-    console.print(labelled.report())
+    labelled = _labelled(task, data, names)
     model = TextModel.train(labelled.texts, labelled.labels, task=task)
     path = model_path(settings().data_dir / "models", task)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -126,10 +134,9 @@ def model_eval(
 ) -> None:
     """Score the trained model on a labelled file (or cross-validate on it); prints macro-F1."""
     from yuqing.analyse.context import model_path
-    from yuqing.analyse.labelled import read_labelled, read_names
     from yuqing.analyse.models import TextModel, cross_validate, evaluate
 
-    labelled = read_labelled(data, names=read_names(names) if names else None)
+    labelled = _labelled(task, data, names)
     if folds:
         metrics = cross_validate(labelled.texts, labelled.labels, folds=folds)
     else:
