@@ -87,6 +87,11 @@ def demo(
         f"{found.rule_hits} rule hits, {found.claim_candidates} fact-check candidates, "
         f"{found.spikes} spike alerts"
     )
+    from yuqing.demo import daily_report, desk_loop, network_week
+
+    for part in (network_week, desk_loop, daily_report):
+        for line in part.play(db, config, scenario):
+            console.print(line)
     _print_accounts(password)
     if not serve:
         feeds.shutdown()

@@ -23,6 +23,9 @@ from yuqing.collect.health import raise_health_alerts
 from yuqing.collect.poll import PollReport, poll_source
 from yuqing.collect.sources import due_sources
 from yuqing.config import Settings
+from yuqing.desk import duties as desk_duties
+from yuqing.network import duties as network_duties
+from yuqing.reports import duties as report_duties
 from yuqing.store.db import Database
 from yuqing.store.types import utcnow
 
@@ -51,6 +54,7 @@ class Jobs:
         self.analyse = self.huey.periodic_task(crontab(minute="*"), name="analyse_new")(
             self.analyse_now
         )
+        self.duties = self.huey.periodic_task(crontab(minute="*"), name="duties")(self.duties_now)
 
     def fetcher(self) -> Fetcher:
         """One fetcher per worker thread; each keeps its own politeness clock."""
@@ -100,6 +104,12 @@ class Jobs:
         with self.db.transaction() as session:
             raise_burst_alerts(session, utcnow())
         return analysed
+
+    def duties_now(self) -> None:
+        """The wings' scheduled work: reminders, escalations, deliveries, daily drafts."""
+        now = utcnow()
+        for wing in (network_duties, desk_duties, report_duties):
+            wing.run_duties(self.db, self.settings, now)
 
     def consumer(self, **options: Any) -> Consumer:
         options.setdefault("workers", self.settings.workers)

@@ -19,11 +19,20 @@ from yuqing import __version__
 from yuqing.config import Settings
 from yuqing.errors import NotAuthenticated, YuqingError
 from yuqing.store.db import Database
-from yuqing.web.routes import api, auth, collection, overview, pages
+from yuqing.web.routes import api, auth, collection, desk, network, overview, pages, reports
 
 HERE = Path(__file__).parent
 # collection before pages: /items/new must not be read as /items/{item_id}.
-ROUTERS = (auth.router, collection.router, pages.router, overview.router, api.router)
+ROUTERS = (
+    auth.router,
+    collection.router,
+    network.router,
+    desk.router,
+    reports.router,
+    pages.router,
+    overview.router,
+    api.router,
+)
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
