@@ -21,13 +21,11 @@ from yuqing.analyse.event_store import item_heat, load_active, refresh_all, save
 from yuqing.analyse.events import WINDOW, EventInput
 from yuqing.analyse.results import ItemResult, write_batch
 from yuqing.analyse.rules import RuleDocument
-from yuqing.analyse.tagging import TagWorker, TextTags, text_tags
+from yuqing.analyse.tagging import BatchTags, TagWorker, TextTags, tag_batch
 from yuqing.store.db import Database
 from yuqing.store.models import Item, Source
 
 ALL_STAGES = 0b111111
-CLAIM_CANDIDATES = 3
-CLAIM_MIN_SCORE = 0.35
 # Copies are looked for among what was published this long before a run's window.
 DEDUPE_LOOKBACK = timedelta(days=2)
 
@@ -112,12 +110,12 @@ def analyse(
 
 def _tagged(
     context: AnalysisContext, batches: Iterator[list[ItemRow]], worker: TagWorker | None
-) -> Iterator[tuple[list[ItemRow], list[TextTags]]]:
+) -> Iterator[tuple[list[ItemRow], BatchTags]]:
     """Each batch with its texts' tags; with a worker, the next batch is being tagged
     while the caller works on this one."""
     if worker is None:
         for rows in batches:
-            yield rows, [text_tags(context, row.text_norm) for row in rows]
+            yield rows, tag_batch(context, [row.text_norm for row in rows])
         return
     current = next(batches, None)
     pending = worker.submit([r.text_norm for r in current]) if current else None
@@ -132,14 +130,13 @@ def _run_batch(
     db: Database,
     context: AnalysisContext,
     rows: list[ItemRow],
-    tags: list[TextTags],
+    tagged: BatchTags,
     touched: set[int],
     summary: AnalysisSummary,
 ) -> None:
-    candidates = _claim_candidates(context, rows)
     results = [
         analyse_item(context, row, found, tag)
-        for row, found, tag in zip(rows, candidates, tags, strict=True)
+        for row, found, tag in zip(rows, tagged.claims, tagged.tags, strict=True)
     ]
     for row, result in zip(rows, results, strict=True):
         context.events.assign(_event_input(row, result))
@@ -147,15 +144,6 @@ def _run_batch(
         write_batch(session, results, stages=ALL_STAGES)
         save_events(session, context.events, [row.id for row in rows], touched)
     summary.add(results)
-
-
-def _claim_candidates(context: AnalysisContext, rows: list[ItemRow]) -> list[list[ClaimCandidate]]:
-    """Claim candidates for a whole batch at once (one matrix product, not one per item)."""
-    if context.claims is None:
-        return [[] for _ in rows]
-    return context.claims.match_many(
-        [row.text_norm for row in rows], k=CLAIM_CANDIDATES, min_score=CLAIM_MIN_SCORE
-    )
 
 
 def analyse_item(
