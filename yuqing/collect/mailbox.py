@@ -163,7 +163,7 @@ def _file_report(session: Session, message: MailReport, tz: ZoneInfo, folder: Pa
     session.flush()
     for attachment in message.attachments:
         session.add(
-            _save_attachment(
+            save_attachment(
                 attachment.filename,
                 attachment.content_type,
                 attachment.data,
@@ -175,7 +175,7 @@ def _file_report(session: Session, message: MailReport, tz: ZoneInfo, folder: Pa
     return "stored"
 
 
-def _save_attachment(
+def save_attachment(
     filename: str, content_type: str, data: bytes, folder: Path, report_id: int, user_id: int
 ) -> Attachment:
     """Keep the bytes once, by content hash, under the data folder."""
@@ -202,4 +202,12 @@ def parse_state(etag: str | None) -> MailState:
     return MailState()
 
 
-__all__ = ["MailState", "Rejected", "import_mail", "mail_messages", "parse_state", "report_date"]
+__all__ = [
+    "MailState",
+    "Rejected",
+    "import_mail",
+    "mail_messages",
+    "parse_state",
+    "report_date",
+    "save_attachment",
+]

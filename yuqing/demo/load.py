@@ -5,25 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from yuqing.collect.ingest import IngestSummary, SourceInfo, ingest_pairs
 from yuqing.collect.records import RawItem
 from yuqing.demo.feed_server import officer_email
-from yuqing.demo.scenario import DemoItem, DemoUnit, Scenario
+from yuqing.demo.scenario import DemoFieldReport, DemoItem, DemoUnit, Scenario
+from yuqing.network.field_reports import ReportDraft, file_report, file_zero_report
 from yuqing.network.people import Grant, add_unit, add_user
+from yuqing.network.scope import Reach, officer_reach
+from yuqing.network.tallies import OUTLET_ARTICLES, add_metric, record_tally
 from yuqing.store.db import Database
-from yuqing.store.models import (
-    FieldReport,
-    ReportSeries,
-    Role,
-    Source,
-    TallyEntry,
-    TallyMetric,
-    Unit,
-    User,
-)
+from yuqing.store.models import ReportSeries, Role, Source, TallyMetric, Unit, User
+from yuqing.store.types import utcnow
 
 # The desk's own accounts: (username, display name, roles).
 DESK_ACCOUNTS = (
@@ -32,6 +30,8 @@ DESK_ACCOUNTS = (
     ("editor", "编辑 王芳", (Role.EDITOR, Role.ANALYST)),
     ("signer", "科长 张建国", (Role.SIGNER, Role.EDITOR)),
 )
+# The scenario's clock (timeline.LOCAL_TZ is the same offset, as a fixed zone).
+DEMO_TZ = ZoneInfo("Asia/Shanghai")
 REPORT_SERIES = (
     ("daily", "舆情日报", "daily"),
     ("special", "舆情专报", "special"),
@@ -169,43 +169,48 @@ def _raw(item: DemoItem, units: dict[str, int]) -> RawItem:
 def load_network(
     db: Database, scenario: Scenario, units: dict[str, int], *, field_reports: bool = True
 ) -> tuple[int, int]:
-    """Tallies, and (unless they arrive by e-mail) the field reports, written directly."""
+    """The metric catalogue and the week's tallies, and (unless they arrive by e-mail)
+    the field reports, each filed through the network wing as its officer would."""
     with db.transaction() as session:
         officers = dict(session.execute(select(User.username, User.id)).all())
-        reports = [
-            {
-                "unit_id": units[r.unit_key],
-                "officer_id": officers.get(r.officer_username),
-                "report_date": r.report_date,
-                "is_zero": r.is_zero,
-                "category": r.category,
-                "urgency": r.urgency,
-                "title": r.title,
-                "body": r.body,
-                "submitted_at": r.submitted_at,
-                "via": "web",
-            }
-            for r in scenario.field_reports
-        ]
-        if reports and field_reports:
-            session.execute(insert(FieldReport), reports)
-        metrics = {}
-        for position, m in enumerate(scenario.tally_metrics):
-            metric = TallyMetric(code=m.code, name=m.name, measure=m.unit, position=position)
-            session.add(metric)
-            session.flush()
-            metrics[m.code] = metric.id
-        if scenario.tallies:
-            session.execute(
-                insert(TallyEntry),
-                [
-                    {
-                        "unit_id": units[t.unit_key],
-                        "metric_id": metrics[t.metric_code],
-                        "day": t.day,
-                        "value": t.value,
-                    }
-                    for t in scenario.tallies
-                ],
+        for m in scenario.tally_metrics:
+            add_metric(session, m.code, m.name, m.unit)
+        add_metric(session, "outlet_articles", "官方媒体发稿", "篇", auto_source=OUTLET_ARTICLES)
+        metrics = {m.code: m for m in session.scalars(select(TallyMetric))}
+        reaches = {
+            key: officer_reach(session, user_id, [units[key]])
+            for key, user_id in _officer_units(scenario, officers).items()
+        }
+        # the week is in the past; a later start still files as of its own end
+        now = max(utcnow(), scenario.start + timedelta(days=scenario.days))
+        for t in scenario.tallies:
+            reach = reaches.get(t.unit_key) or Reach.everywhere()
+            metric = metrics[t.metric_code]
+            record_tally(
+                session, reach, units[t.unit_key], metric, t.day, t.value, now=now, tz=DEMO_TZ
             )
+        if field_reports:
+            for r in scenario.field_reports:
+                _file(session, reaches[r.unit_key], r)
     return (len(scenario.field_reports) if field_reports else 0), len(scenario.tallies)
+
+
+def _officer_units(scenario: Scenario, officers: dict[str, int]) -> dict[str, int]:
+    return {o.unit_key: officers[o.username] for o in scenario.officers if o.role == "officer"}
+
+
+def _file(session: Session, reach: Reach, report: DemoFieldReport) -> None:
+    if report.is_zero:
+        file_zero_report(
+            session, reach, now=report.submitted_at, tz=DEMO_TZ, day=report.report_date
+        )
+        return
+    draft = ReportDraft(
+        report.title or "",
+        report.body or "",
+        report.category,
+        None,
+        report.urgency,
+        report.report_date,
+    )
+    file_report(session, reach, draft, now=report.submitted_at, tz=DEMO_TZ)

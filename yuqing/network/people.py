@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -37,10 +38,15 @@ def add_unit(
     *,
     parent: Unit | None = None,
     code: str | None = None,
+    created_at: datetime | None = None,
 ) -> Unit:
-    """Add a unit under ``parent`` and give it its materialised path."""
+    """Add a unit under ``parent`` and give it its materialised path. ``created_at``
+    (default now) is the day it is expected to report from: loading a hierarchy that
+    existed before passes an earlier time."""
     kind = UnitKind(kind)
     unit = Unit(name=name, kind=kind.value, code=code, parent_id=parent.id if parent else None)
+    if created_at is not None:
+        unit.created_at = created_at
     session.add(unit)
     session.flush()
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"

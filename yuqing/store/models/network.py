@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yuqing.store.models.base import Base, CreatedAt
-from yuqing.store.types import BigIntId, UTCDateTime
+from yuqing.store.types import BigIntId, Json, UTCDateTime, utcnow
 
 
 class FieldReport(CreatedAt, Base):
@@ -101,3 +102,15 @@ class DirectiveTarget(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completion_note: Mapped[str | None] = mapped_column(Text)
+
+
+class NetworkSetting(Base):
+    """A setting of the network wing the desk changes in the UI, e.g. the assessment
+    weights; kept as JSON under a name, with who changed it last."""
+
+    __tablename__ = "network_settings"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

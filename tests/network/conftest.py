@@ -1,0 +1,72 @@
+"""A small network on both backends: a city, two districts, a town, a school without
+an officer and a department."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from yuqing.network.people import Grant, add_unit, add_user
+from yuqing.network.scope import Reach
+from yuqing.store.db import Database
+from yuqing.store.models import Role
+
+TZ = ZoneInfo("Asia/Shanghai")
+# 2026-11-16 10:00 in Shanghai: before the 17:00 deadline.
+MORNING = datetime(2026, 11, 16, 2, 0, tzinfo=UTC)
+PASSWORD = "correct horse battery"
+
+
+@dataclass(frozen=True)
+class Net:
+    db: Database
+    city: int
+    east: int
+    town: int
+    west: int
+    school: int
+    dept: int
+    east_officer: int
+    town_officer: int
+    west_officer: int
+    analyst: int
+
+    def reach(self, officer: int) -> Reach:
+        home = {self.east_officer: self.east, self.town_officer: self.town}.get(officer, self.west)
+        with self.db.reading() as session:
+            from yuqing.network.scope import officer_reach
+
+            return officer_reach(session, officer, [home])
+
+
+@pytest.fixture
+def net(db: Database) -> Net:
+    with db.transaction() as session:
+        city = add_unit(session, "青岚市", "city", code="990200")
+        east = add_unit(session, "东城区", "district", parent=city, code="990202")
+        town = add_unit(session, "鼓楼街道", "street", parent=east, code="990202001")
+        west = add_unit(session, "西湖区", "district", parent=city, code="990203")
+        school = add_unit(session, "第一中学", "school", parent=east)
+        dept = add_unit(session, "市卫生健康委员会", "department", parent=city)
+        users = {}
+        for name, unit in (("o_east", east), ("o_town", town), ("o_west", west), ("o_dept", dept)):
+            users[name] = add_user(
+                session, name, PASSWORD, unit=unit, grants=[Grant(Role.OFFICER, unit.id)]
+            ).id
+        analyst = add_user(session, "analyst", PASSWORD, grants=[Grant(Role.ANALYST)]).id
+        return Net(
+            db,
+            city.id,
+            east.id,
+            town.id,
+            west.id,
+            school.id,
+            dept.id,
+            users["o_east"],
+            users["o_town"],
+            users["o_west"],
+            analyst,
+        )

@@ -1,0 +1,167 @@
+"""/my/unit: the officer's page, made for a phone — today's status and deadline,
+the one-click zero report, the report form, the day's tallies (and corrections of a
+past day), directives to acknowledge and complete. Officers act for their own unit
+only; they read their unit's subtree."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from yuqing.errors import BadInput
+from yuqing.network.cells import parse_value
+from yuqing.network.compliance import STATUS_LABELS, unit_compliance
+from yuqing.network.directives import acknowledge, complete, directives
+from yuqing.network.field_reports import (
+    CATEGORIES,
+    MAX_ATTACHMENT_BYTES,
+    URGENCIES,
+    ReportDraft,
+    ReportFilters,
+    Upload,
+    file_report,
+    file_zero_report,
+    list_reports,
+)
+from yuqing.network.tallies import day_values, history, metrics, record_tally
+from yuqing.store.models import TallyMetric, Unit
+from yuqing.web.deps import ReadSession, SettingsDep, TemplatesDep, WriteSession
+from yuqing.web.params import parse_date
+from yuqing.web.routes.network_common import Officer, now, officer_reach_of
+
+router = APIRouter()
+
+
+@router.get("/my/unit", response_class=HTMLResponse)
+def my_unit(
+    request: Request,
+    user: Officer,
+    session: ReadSession,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    day: Annotated[str | None, Query()] = None,
+) -> Response:
+    reach = officer_reach_of(session, user)
+    moment = now()
+    today = moment.astimezone(settings.tz).date()
+    tally_day = parse_date(day) or today
+    unit = reach.require_act(session, reach.home_unit_id or 0)
+    standing = next(
+        (d for d in unit_compliance(session, today, settings.tz, moment) if d.unit_id == unit.id),
+        None,
+    )
+    recent = ReportFilters(start=today - timedelta(days=13), include_zero=True, limit=50)
+    context = {
+        "user": user,
+        "unit": unit,
+        "today": today,
+        "standing": standing,
+        "labels": STATUS_LABELS,
+        "deadline": unit.report_deadline.strftime("%H:%M"),
+        "categories": CATEGORIES,
+        "urgencies": URGENCIES,
+        "reports": list_reports(session, reach, recent),
+        "tally_day": tally_day,
+        "metrics": metrics(session, typed_only=True),
+        "values": day_values(session, unit.id, tally_day),
+        "history": [e for e in history(session, reach, unit.id, tally_day) if e.superseded_by_id],
+        "directives": [
+            (view.directive, next(t for t in view.targets if t.unit_id == unit.id))
+            for view in directives(session, reach)
+            if any(t.unit_id == unit.id for t in view.targets)
+        ],
+    }
+    return templates.TemplateResponse(request, "network/my_unit.html", context)
+
+
+@router.post("/my/unit/zero")
+def zero_report(user: Officer, session: WriteSession, settings: SettingsDep) -> Response:
+    file_zero_report(session, officer_reach_of(session, user), now=now(), tz=settings.tz)
+    return RedirectResponse("/my/unit", status_code=303)
+
+
+@router.post("/my/unit/reports")
+async def report_submit(
+    user: Officer,
+    session: WriteSession,
+    settings: SettingsDep,
+    title: Annotated[str, Form()],
+    body: Annotated[str, Form()],
+    category: Annotated[str, Form()] = "",
+    place: Annotated[str, Form()] = "",
+    urgency: Annotated[str, Form()] = "",
+    files: Annotated[list[UploadFile] | None, File()] = None,
+) -> Response:
+    uploads = []
+    for upload in files or []:
+        if not upload.filename:
+            continue  # the browser sends an empty part when no file was chosen
+        data = await upload.read(MAX_ATTACHMENT_BYTES + 1)
+        uploads.append(
+            Upload(upload.filename, upload.content_type or "application/octet-stream", data)
+        )
+    file_report(
+        session,
+        officer_reach_of(session, user),
+        ReportDraft(title, body, category or None, place or None, urgency or None),
+        now=now(),
+        tz=settings.tz,
+        uploads=uploads,
+        attachments_dir=settings.data_dir / "attachments",
+    )
+    return RedirectResponse("/my/unit", status_code=303)
+
+
+@router.post("/my/unit/tallies")
+async def tallies_submit(
+    request: Request, user: Officer, session: WriteSession, settings: SettingsDep
+) -> Response:
+    """The tally form: a field ``m<metric id>`` per metric; blank fields are skipped."""
+    form = await request.form()
+    day = parse_date(str(form.get("day") or "")) or now().astimezone(settings.tz).date()
+    reach = officer_reach_of(session, user)
+    unit = session.get(Unit, reach.home_unit_id or 0)
+    if unit is None:
+        raise BadInput("找不到您的单位")
+    note = str(form.get("note") or "") or None
+    for metric in metrics(session, typed_only=True):
+        raw = str(form.get(f"m{metric.id}") or "").strip()
+        if raw:
+            record_tally(
+                session,
+                reach,
+                unit.id,
+                metric,
+                day,
+                _value(metric, raw),
+                now=now(),
+                tz=settings.tz,
+                note=note,
+            )
+    return RedirectResponse(f"/my/unit?day={day.isoformat()}#tallies", status_code=303)
+
+
+def _value(metric: TallyMetric, raw: str) -> float:
+    try:
+        return parse_value(raw)
+    except BadInput as exc:
+        raise BadInput(f"{metric.name}：{exc.message}") from exc
+
+
+@router.post("/my/unit/directives/{directive_id}/ack")
+def directive_ack(directive_id: int, user: Officer, session: WriteSession) -> Response:
+    reach = officer_reach_of(session, user)
+    acknowledge(session, reach, directive_id, reach.home_unit_id or 0, now=now())
+    return RedirectResponse("/my/unit#directives", status_code=303)
+
+
+@router.post("/my/unit/directives/{directive_id}/complete")
+def directive_complete(
+    directive_id: int, user: Officer, session: WriteSession, note: Annotated[str, Form()]
+) -> Response:
+    reach = officer_reach_of(session, user)
+    complete(session, reach, directive_id, reach.home_unit_id or 0, note=note, now=now())
+    return RedirectResponse("/my/unit#directives", status_code=303)
