@@ -17,7 +17,16 @@ from yuqing.web.app import api_routes
 from yuqing.web.security import Access
 
 # The only routes anyone may use without logging in.
-PUBLIC_ROUTES = {("GET", "/login"), ("POST", "/login"), ("GET", "/api/health")}
+PUBLIC_ROUTES = {
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/api/health"),
+    # Published clarifications (辟谣) are public by design, read-only.
+    ("GET", "/clarifications"),
+    ("GET", "/clarifications.json"),
+    ("GET", "/clarifications/feed.xml"),
+    ("GET", "/clarifications/{claim_id}"),
+}
 PUBLIC_MOUNTS = {"/static"}
 
 

@@ -33,5 +33,7 @@ def raise_alert(
             created_at=utcnow(),
         )
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        # rowcount is not reliable for ORM inserts on PostgreSQL; a returned id is.
+        .returning(Alert.id)
     )
-    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    return session.execute(statement).first() is not None

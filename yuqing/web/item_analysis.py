@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yuqing.desk import triage
 from yuqing.store.models import (
     VERDICT_LABELS,
     Claim,
@@ -16,8 +17,10 @@ from yuqing.store.models import (
     ItemPlace,
     ItemTopic,
     RuleHit,
+    User,
     WatchRule,
 )
+from yuqing.store.types import utcnow
 from yuqing.text.pii import KINDS as PII_KINDS
 from yuqing.web.overview_data import Count, sentiment_label
 
@@ -121,3 +124,17 @@ def _claims(session: Session, item_id: int) -> list[ClaimCandidate]:
         )
         for i, text, v, score, status in rows
     ]
+
+
+def item_triage(session: Session, item: Item, user_id: int) -> dict[str, object]:
+    """What the item page's triage panel shows: the lock, notes, choices."""
+    live = item.locked_by_id is not None and item.locked_until is not None
+    live = live and item.locked_until is not None and item.locked_until > utcnow()
+    holder = session.get(User, item.locked_by_id) if live and item.locked_by_id else None
+    return {
+        "holder": holder.display_name if holder else None,
+        "mine": bool(holder and holder.id == user_id),
+        "notes": triage.notes(session, item.id),
+        "statuses": triage.STATUSES,
+        "severities": triage.SEVERITIES,
+    }

@@ -112,6 +112,7 @@ class Item(CreatedAt, Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    tags: Mapped[list[str]] = mapped_column(Json, default=list, server_default="[]")
 
     source: Mapped[Source | None] = relationship(lazy="joined")
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yuqing.store.models.base import Base, CaseStatus, CreatedAt
@@ -96,7 +106,9 @@ class ClaimMatch(Base):
 
 
 class Case(CreatedAt, Base):
-    """A public concern routed to a department with a deadline (督办)."""
+    """A public concern routed to a department with a deadline (督办). A privacy
+    protection case has no department: it goes to the platform privacy channel in
+    ``target``. ``escalated_at`` is when ``escalation_level`` last rose."""
 
     __tablename__ = "cases"
 
@@ -106,12 +118,14 @@ class Case(CreatedAt, Base):
     description: Mapped[str | None] = mapped_column(Text)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
-    department_id: Mapped[int] = mapped_column(
+    department_id: Mapped[int | None] = mapped_column(
         ForeignKey("units.id", ondelete="RESTRICT"), index=True
     )
+    target: Mapped[str | None] = mapped_column(String(2000))
     deadline: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default=CaseStatus.OPEN.value)
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -127,6 +141,8 @@ class CaseReply(CreatedAt, Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
     via: Mapped[str] = mapped_column(String(20), default="web")
+    # The Message-ID of a reply that came by e-mail, so that reading a mailbox twice files it once.
+    external_id: Mapped[str | None] = mapped_column(String(300), unique=True)
 
 
 class Attachment(CreatedAt, Base):
@@ -145,3 +161,27 @@ class Attachment(CreatedAt, Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     __table_args__ = (Index("ix_attachments_owner", "owner_type", "owner_id"),)
+
+
+class TriageNote(CreatedAt, Base):
+    """An analyst's note on an item in the triage queue."""
+
+    __tablename__ = "triage_notes"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class SavedView(CreatedAt, Base):
+    """A named filter of the triage queue, kept as its query string, per user."""
+
+    __tablename__ = "saved_views"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("user_id", "name", name="uq_saved_views_user_name"),)

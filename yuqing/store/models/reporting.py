@@ -98,7 +98,8 @@ class Subscription(CreatedAt, Base):
 
 
 class Delivery(CreatedAt, Base):
-    """One attempt chain to deliver one alert to one subscription."""
+    """One attempt chain to deliver one alert to one subscription; ``log`` keeps every
+    attempt's time and outcome."""
 
     __tablename__ = "deliveries"
 
@@ -114,6 +115,11 @@ class Delivery(CreatedAt, Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    log: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list, server_default="[]")
+
+    __table_args__ = (
+        UniqueConstraint("alert_id", "subscription_id", name="uq_deliveries_alert_subscription"),
+    )
 
 
 class AuditEntry(Base):

@@ -11,7 +11,7 @@ from yuqing.errors import NotFound
 from yuqing.store.models import ITEM_STATUS_LABELS, Item
 from yuqing.store.search import Sort
 from yuqing.web.deps import AnyUser, DeskUser, ReadSession, SettingsDep, TemplatesDep
-from yuqing.web.item_analysis import item_analysis
+from yuqing.web.item_analysis import item_analysis, item_triage
 from yuqing.web.item_search import ItemFilters, filter_choices, find_items
 from yuqing.web.params import parse_date, parse_int
 from yuqing.web.security import ANY_USER
@@ -83,6 +83,7 @@ def item_detail(
         "user": user,
         "item": item,
         "analysis": item_analysis(session, item),
+        "triage": item_triage(session, item, user.user_id),
         "statuses": ITEM_STATUS_LABELS,
         "tz": settings.tz,
     }

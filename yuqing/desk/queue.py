@@ -1,0 +1,122 @@
+"""The triage queue: which items need judgement, filtered as a saved view describes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy.orm import Session
+
+from yuqing.errors import BadInput
+from yuqing.store.models import ClaimMatch, Item, ItemStatus, RuleHit
+from yuqing.text import matching_form
+
+OPEN_STATUSES = (ItemStatus.NEW.value, ItemStatus.IN_REVIEW.value)
+FLAGS = {"rule": "命中规则", "claim": "疑似谣言", "privacy": "个人信息泄露线索"}
+PER_PAGE = 50
+_SEVERITY_ORDER = case((Item.severity == "serious", 0), (Item.severity == "major", 1), else_=2)
+
+
+@dataclass
+class QueueFilters:
+    """The queue's filters; their query string is what a saved view stores."""
+
+    statuses: list[str] = field(default_factory=lambda: list(OPEN_STATUSES))
+    severity: str = ""
+    tag: str = ""
+    flag: str = ""
+    mine: bool = False
+    q: str = ""
+    page: int = 1
+
+    @classmethod
+    def parse(cls, params: Mapping[str, Any]) -> QueueFilters:
+        """From request parameters (a multi-dict's ``getlist`` for status, if it has one)."""
+        getlist = getattr(params, "getlist", None)
+        raw = getlist("status") if getlist else params.get("status", [])
+        statuses = [s for s in ([raw] if isinstance(raw, str) else raw) if s]
+        flag = str(params.get("flag", "") or "")
+        if flag and flag not in FLAGS:
+            raise BadInput(f"未知的筛选项：{flag}")
+        try:
+            page = max(int(params.get("page", 1) or 1), 1)
+        except ValueError as exc:
+            raise BadInput(f"页码应为数字：{params.get('page')}") from exc
+        return cls(
+            statuses=statuses or list(OPEN_STATUSES),
+            severity=str(params.get("severity", "") or ""),
+            tag=str(params.get("tag", "") or "").strip(),
+            flag=flag,
+            mine=str(params.get("mine", "")) in ("1", "true", "on"),
+            q=str(params.get("q", "") or "").strip(),
+            page=page,
+        )
+
+    def query_string(self) -> str:
+        """The filters (not the page) as a query string."""
+        pairs: list[tuple[str, str]] = [("status", s) for s in self.statuses]
+        for key in ("severity", "tag", "flag", "q"):
+            if value := getattr(self, key):
+                pairs.append((key, value))
+        if self.mine:
+            pairs.append(("mine", "1"))
+        return urlencode(pairs)
+
+
+@dataclass
+class QueuePage:
+    items: list[Item]
+    total: int
+    page: int
+    pages: int
+
+
+def queue_statement(filters: QueueFilters, user_id: int) -> Select[Item]:
+    """Originals only (copies are judged with their original), in the chosen statuses."""
+    stmt = select(Item).where(Item.duplicate_of_id.is_(None), Item.status.in_(filters.statuses))
+    if filters.severity:
+        stmt = stmt.where(Item.severity == filters.severity)
+    if filters.mine:
+        stmt = stmt.where(Item.assignee_id == user_id)
+    if filters.q:
+        stmt = stmt.where(Item.text_norm.contains(matching_form(filters.q), autoescape=True))
+    if filters.flag == "rule":
+        stmt = stmt.where(exists().where(RuleHit.item_id == Item.id))
+    elif filters.flag == "claim":
+        stmt = stmt.where(
+            exists().where(ClaimMatch.item_id == Item.id, ClaimMatch.status != "rejected")
+        )
+    elif filters.flag == "privacy":
+        stmt = stmt.where(Item.privacy_lead.is_(True))
+    return stmt
+
+
+def triage_queue(session: Session, filters: QueueFilters, user_id: int) -> QueuePage:
+    """One page of the queue: most severe first, then the hottest, then the newest."""
+    stmt = queue_statement(filters, user_id)
+    items = list(
+        session.scalars(
+            stmt.order_by(_SEVERITY_ORDER, Item.heat.desc(), Item.published_at.desc(), Item.id)
+        )
+    )
+    if filters.tag:
+        # Tags live in a JSON list; the queue is small enough to filter them here.
+        items = [i for i in items if filters.tag in (i.tags or [])]
+    total = len(items)
+    start = (filters.page - 1) * PER_PAGE
+    pages = max(1, -(-total // PER_PAGE))
+    return QueuePage(items[start : start + PER_PAGE], total, filters.page, pages)
+
+
+def count_open(session: Session) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Item)
+            .where(Item.duplicate_of_id.is_(None), Item.status.in_(OPEN_STATUSES))
+        )
+        or 0
+    )

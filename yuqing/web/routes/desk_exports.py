@@ -1,0 +1,124 @@
+"""CSV and XLSX exports of every desk list, with the list's own filters; each one audited.
+
+These routes come before the lists' ``/{id}`` pages so that ``export.csv`` is not read as an id.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from yuqing.desk import cases, exports
+from yuqing.desk.exports import ExportFile, Table
+from yuqing.store.search import Sort
+from yuqing.store.types import utcnow
+from yuqing.web.deps import DeskUser, SettingsDep, WriteSession
+from yuqing.web.item_search import ItemFilters
+from yuqing.web.overview_data import resolve_period
+from yuqing.web.params import parse_date, parse_int
+
+router = APIRouter()
+Format = Literal["csv", "xlsx"]
+
+
+def _send(
+    request: Request, session: WriteSession, user_id: int, table: Table, fmt: Format
+) -> Response:
+    filters = dict(request.query_params)
+    made: ExportFile = exports.export(session, user_id, table, fmt, filters, utcnow())
+    disposition = f'attachment; filename="{made.filename}"'
+    return Response(
+        made.data, media_type=made.content_type, headers={"Content-Disposition": disposition}
+    )
+
+
+@router.get("/items/export.{fmt}")
+def export_items(
+    request: Request,
+    fmt: Format,
+    user: DeskUser,
+    session: WriteSession,
+    settings: SettingsDep,
+    q: str = "",
+    since: Annotated[str | None, Query()] = None,
+    until: Annotated[str | None, Query()] = None,
+    source: Annotated[str | None, Query()] = None,
+    unit: Annotated[str | None, Query()] = None,
+    topic: str = "",
+    status: str = "",
+    sort: Sort = "time",
+) -> Response:
+    filters = ItemFilters(
+        q=q.strip(),
+        since=parse_date(since),
+        until=parse_date(until),
+        source=parse_int(source),
+        unit=parse_int(unit),
+        topic=topic,
+        status=status,
+        sort=sort,
+    )
+    table = exports.items_table(session, filters.to_query(settings.tz), settings.tz)
+    return _send(request, session, user.user_id, table, fmt)
+
+
+@router.get("/events/export.{fmt}")
+def export_events(
+    request: Request,
+    fmt: Format,
+    user: DeskUser,
+    session: WriteSession,
+    settings: SettingsDep,
+    since: Annotated[str | None, Query()] = None,
+    until: Annotated[str | None, Query()] = None,
+) -> Response:
+    period = resolve_period(session, settings.tz, parse_date(since), parse_date(until))
+    table = exports.events_table(session, period.since, period.until, settings.tz)
+    return _send(request, session, user.user_id, table, fmt)
+
+
+@router.get("/cases/export.{fmt}")
+def export_cases(
+    request: Request,
+    fmt: Format,
+    user: DeskUser,
+    session: WriteSession,
+    settings: SettingsDep,
+    status: str = "",
+    department: str = "",
+) -> Response:
+    viewer = cases.viewer_for(session, user.user_id)
+    table = exports.cases_table(session, viewer, status, parse_int(department), settings.tz)
+    return _send(request, session, user.user_id, table, fmt)
+
+
+@router.get("/factchecks/export.{fmt}")
+def export_claims(
+    request: Request,
+    fmt: Format,
+    user: DeskUser,
+    session: WriteSession,
+    settings: SettingsDep,
+    verdict: str = "",
+    published: str = "",
+    q: str = "",
+) -> Response:
+    public = {"yes": True, "no": False}.get(published)
+    table = exports.claims_table(session, verdict, public, q.strip(), settings.tz)
+    return _send(request, session, user.user_id, table, fmt)
+
+
+@router.get("/alerts/deliveries/export.{fmt}")
+def export_deliveries(
+    request: Request,
+    fmt: Format,
+    user: DeskUser,
+    session: WriteSession,
+    settings: SettingsDep,
+    status: str = "",
+    channel: str = "",
+) -> Response:
+    table = exports.deliveries_table(session, status, channel, settings.tz)
+    return _send(request, session, user.user_id, table, fmt)
