@@ -76,6 +76,34 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `yuqing serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `yuqing serve` listens on.")
 
+    public_url: str = Field(
+        "", description="Address people reach the desk at (links in feeds, alerts and cases)."
+    )
+    smtp_host: str = Field("", description="SMTP server for alert e-mail; empty: e-mail is off.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP port.")
+    smtp_from: str = Field("yuqing@localhost", description="Sender address of alert e-mail.")
+    smtp_user: str = Field("", description="SMTP login; empty: no login.")
+    smtp_password: str = Field("", description="SMTP password.")
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
+    privacy_channel: str = Field(
+        "",
+        description="The platform privacy team's address for privacy protection requests: "
+        "an e-mail address or a webhook URL.",
+    )
+    case_escalation_hours: float = Field(
+        24.0, gt=0, description="Hours after an overdue case's reminder before the desk head hears."
+    )
+    report_window_hour: int = Field(
+        9, ge=0, le=23, description="Local hour a daily report's window opens and closes (9–9)."
+    )
+    report_issuing_unit: str = Field(
+        "",
+        description="Issuing unit printed on reports (发文机关); empty: city_name + 舆情工作专班.",
+    )
+    report_recipients: list[str] = Field(
+        default_factory=list,
+        description="E-mail addresses an issued report is sent to (uses the smtp_* settings).",
+    )
     jurisdiction: list[str] = Field(
         default_factory=list,
         description='Division codes of the desk\'s own area (涉我), e.g. ["150200"] for 包头市.',

@@ -1,7 +1,177 @@
-"""`yuqing reports …` commands."""
+"""`yuqing report …` commands: draft, list, render, the sign-off steps, send, series."""
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from yuqing.cli.common import console, open_database, settings
+from yuqing.reports import workflow as wf
+from yuqing.reports.distribution import send_report
+from yuqing.reports.render import FORMATS, default_unit, load_document, render
+from yuqing.reports.series import KINDS, add_series, ensure_default_series, get_series
+from yuqing.store.migrate import require_current
+from yuqing.store.models import Report, ReportSeries, ReportStatus
+from yuqing.store.types import utcnow
 
 app = typer.Typer(no_args_is_help=True)
+series_app = typer.Typer(no_args_is_help=True, help="Report series and their numbering.")
+app.add_typer(series_app, name="series")
+
+UserOption = Annotated[str, typer.Option("--user", "-u", help="Who does it (username).")]
+
+
+@app.command("draft")
+def draft(
+    series: Annotated[
+        str, typer.Option(help="Series code: daily, weekly, bulletin, special …")
+    ] = "daily",
+    day: Annotated[
+        str | None, typer.Option("--date", help="Report date YYYY-MM-DD (default today).")
+    ] = None,
+    event: Annotated[int | None, typer.Option(help="Event id, for a special report.")] = None,
+    user: Annotated[str | None, typer.Option("--user", "-u", help="Drafting user.")] = None,
+) -> None:
+    """Draft a report from the data: the daily window ending on --date, the week of
+    --date, or one event."""
+    config = settings()
+    db = open_database(config)
+    require_current(db)
+    when = date.fromisoformat(day) if day else utcnow().astimezone(config.tz).date()
+    with db.transaction() as session:
+        ensure_default_series(session, default_unit(config))
+        row = get_series(session, series)
+        actor = wf.actor_for(session, user) if user else wf.SYSTEM
+        window = wf.window_for(row, config.tz, config.report_window_hour, when, event, session)
+        report = wf.create_draft(session, row, window, actor, utcnow(), event)
+        console.print(f"report {report.id} drafted: {report.title} ({window.label()})")
+
+
+@app.command("list")
+def list_reports(
+    series: Annotated[str | None, typer.Option(help="Only this series.")] = None,
+) -> None:
+    """Reports, newest first."""
+    config = settings()
+    db = open_database(config)
+    require_current(db)
+    table = Table("id", "series", "number", "title", "window", "status", "signed")
+    with db.reading() as session:
+        query = select(Report, ReportSeries).join(ReportSeries, ReportSeries.id == Report.series_id)
+        if series:
+            query = query.where(ReportSeries.code == series)
+        for report, row in session.execute(query.order_by(Report.window_end.desc()).limit(100)):
+            table.add_row(
+                str(report.id),
+                row.name,
+                f"第{report.number}期" if report.number else "",
+                report.title,
+                f"{report.window_start.astimezone(config.tz):%m-%d %H:%M} – "
+                f"{report.window_end.astimezone(config.tz):%m-%d %H:%M}",
+                wf.STATUS_LABELS[ReportStatus(report.status)],
+                report.signer_name or "",
+            )
+    console.print(table)
+
+
+@app.command("render")
+def render_report(
+    report_id: int,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=" | ".join(FORMATS))] = "docx",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
+) -> None:
+    """Write a report as DOCX (公文), PDF, HTML or Markdown."""
+    config = settings()
+    db = open_database(config)
+    require_current(db)
+    with db.reading() as session:
+        doc = load_document(session, report_id, config.tz, default_unit(config))
+    out = render(doc, fmt)
+    target = output or Path(out.filename)
+    target.write_bytes(out.data)
+    console.print(f"report {report_id} written to {target} ({len(out.data)} bytes)")
+
+
+def _step(report_id: int, user: str, step: str) -> None:
+    db = open_database()
+    require_current(db)
+    with db.transaction() as session:
+        actor = wf.actor_for(session, user)
+        if step == "submit":
+            report = wf.submit(session, report_id, actor)
+        elif step == "approve":
+            report = wf.approve(session, report_id, actor)
+        else:
+            report = wf.issue(session, report_id, actor, utcnow())
+        label = wf.STATUS_LABELS[ReportStatus(report.status)]
+        number = f" 第{report.number}期" if report.number else ""
+        console.print(f"report {report_id}: {label}{number}")
+
+
+@app.command("submit")
+def submit(report_id: int, user: UserOption) -> None:
+    """Submit a draft for review (editor or analyst)."""
+    _step(report_id, user, "submit")
+
+
+@app.command("approve")
+def approve(report_id: int, user: UserOption) -> None:
+    """Approve a report in review (signer)."""
+    _step(report_id, user, "approve")
+
+
+@app.command("issue")
+def issue(report_id: int, user: UserOption) -> None:
+    """Issue an approved report: it takes the series' next number and is frozen (signer)."""
+    _step(report_id, user, "issue")
+
+
+@app.command("send")
+def send(
+    report_id: int,
+    to: Annotated[list[str] | None, typer.Option("--to", help="Recipient; repeatable.")] = None,
+) -> None:
+    """E-mail an issued report (DOCX and PDF) to the distribution list."""
+    config = settings()
+    db = open_database(config)
+    require_current(db)
+    with db.reading() as session:
+        doc = load_document(session, report_id, config.tz, default_unit(config))
+    sent = send_report(db, config, doc, to)
+    console.print(f"report {report_id} sent to {', '.join(sent.recipients)}")
+
+
+@series_app.command("list")
+def series_list() -> None:
+    """Series with their last issued number."""
+    config = settings()
+    db = open_database(config)
+    require_current(db)
+    table = Table("code", "name", "kind", "issuing unit", "last number")
+    with db.transaction() as session:
+        for row in ensure_default_series(session, default_unit(config)):
+            table.add_row(
+                row.code, row.name, row.kind, row.issuing_unit or "", str(row.last_number)
+            )
+    console.print(table)
+
+
+@series_app.command("add")
+def series_add(
+    code: str,
+    name: str,
+    kind: Annotated[str, typer.Option(help=" | ".join(KINDS))] = "period",
+    unit: Annotated[str | None, typer.Option(help="Issuing unit printed on it.")] = None,
+    period: Annotated[str, typer.Option(help="week or month, for period reports.")] = "week",
+) -> None:
+    """Add a series, e.g. `yuqing report series add monthly 舆情月报 --period month`."""
+    db = open_database()
+    require_current(db)
+    with db.transaction() as session:
+        row = add_series(session, code, name, kind, unit, period)
+    console.print(f"series {row.code} ({row.name}) added")

@@ -2,11 +2,76 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import select
+
 from yuqing.config import Settings
 from yuqing.demo.scenario import Scenario
+from yuqing.reports import workflow as wf
+from yuqing.reports.adoption import adopt_into, candidates
+from yuqing.reports.render import default_unit, load_document, render
+from yuqing.reports.series import ensure_default_series, get_series
+from yuqing.reports.windows import daily_window
 from yuqing.store.db import Database
+from yuqing.store.models import Report
+from yuqing.store.types import utcnow
+
+EDITOR_TEXT = {
+    "judgement": (
+        "本期涉疫舆情总体平稳，关注点集中在核酸检测排队、生活物资供应和物价。"
+        "个别谣言在本地群组中转发，已及时发布辟谣信息，未形成扩散。\n"
+        "昆都仑区检测点排队时间长的反映较为集中，如不及时回应，可能引发负面情绪。"
+    ),
+    "suggestions": (
+        "一是请卫生健康部门公布各检测点实时排队情况，引导群众错峰检测。\n"
+        "二是请市场监管部门加强重点商品价格巡查，及时通报查处情况。\n"
+        "三是对仍在传播的谣言持续发布权威信息。"
+    ),
+    "next_steps": "继续做好7×24小时监测，重点关注检测、物资和物价相关诉求的办理进度。",
+}
+ADOPT = 2
 
 
 def play(db: Database, settings: Settings, scenario: Scenario) -> list[str]:
     """Play this part of the demo on a loaded, analysed desk; returns lines to print."""
-    return []
+    tz = settings.tz
+    # The last daily window the week's data covers whole: it ends at 9:00 on its last day.
+    day = scenario.start.astimezone(tz).date() + timedelta(days=scenario.days - 1)
+    window = daily_window(day, tz, settings.report_window_hour)
+    now = utcnow()
+    with db.transaction() as session:
+        ensure_default_series(session, default_unit(settings))
+        series = get_series(session, "daily")
+        existing = session.scalar(
+            select(Report.id).where(
+                Report.series_id == series.id, Report.window_start == window.start
+            )
+        )
+        if existing is not None:
+            return [f"daily report {existing} already drafted for {window.label()}"]
+        editor = wf.actor_for(session, "editor")
+        signer = wf.actor_for(session, "signer")
+        report = wf.create_draft(session, series, window, editor, now)
+        wf.edit_sections(session, report.id, editor, EDITOR_TEXT)
+        picks = [c.id for c in candidates(session, report.id, tz)][:ADOPT]
+        if picks:
+            adopt_into(session, report.id, picks, editor, tz, now)
+        wf.submit(session, report.id, editor)
+        wf.approve(session, report.id, signer)
+        wf.issue(session, report.id, signer, now)
+        report_id, number, title = report.id, report.number, report.title
+    folder = settings.data_dir / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    with db.reading() as session:
+        doc = load_document(session, report_id, tz, default_unit(settings))
+    lines = [
+        f"daily report {report_id} issued as 第{number}期: {title} "
+        f"({window.label()}, {len(picks)} field reports adopted)"
+    ]
+    for fmt in ("docx", "pdf"):
+        out = render(doc, fmt)
+        path = folder / out.filename
+        path.write_bytes(out.data)
+        lines.append(f"  {fmt.upper()}: {path}")
+    return lines

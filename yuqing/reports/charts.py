@@ -1,0 +1,86 @@
+"""Charts as PNG for DOCX and PDF (matplotlib's Agg canvas, a CJK font found by fontconfig)."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+from functools import cache, lru_cache
+from typing import Any
+
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from yuqing.errors import ConfigError
+
+CJK_FAMILY = "Noto Sans CJK SC"
+COLOUR = "#3b6fb6"
+
+
+@cache
+def cjk_font_path() -> str:
+    """The file of the CJK font (installed by scripts/setup as fonts-noto-cjk)."""
+    fc_match = shutil.which("fc-match")
+    if fc_match:
+        found = subprocess.run(
+            [fc_match, "-f", "%{file}", CJK_FAMILY], capture_output=True, text=True, check=False
+        ).stdout.strip()
+        if found and "CJK" in found:
+            return found
+    for path in font_manager.findSystemFonts():
+        if "NotoSansCJK" in path or "NotoSerifCJK" in path:
+            return str(path)
+    raise ConfigError(f"没有找到中文字体 {CJK_FAMILY}：请运行 scripts/setup 安装 fonts-noto-cjk")
+
+
+@cache
+def _font() -> font_manager.FontProperties:
+    return font_manager.FontProperties(fname=cjk_font_path())
+
+
+def chart_png(chart: dict[str, Any]) -> bytes:
+    """One chart of a report's content ({"title", "kind", "labels", "values"}) as PNG;
+    the DOCX and the PDF of one report draw each chart once."""
+    return _png(json.dumps(chart, ensure_ascii=False, sort_keys=True))
+
+
+@lru_cache(maxsize=32)
+def _png(chart_json: str, width: float = 6.0, height: float = 2.6) -> bytes:
+    chart = json.loads(chart_json)
+    # A Figure of its own with the Agg canvas: no pyplot state, safe in worker threads.
+    figure = Figure(figsize=(width, height), dpi=150)
+    FigureCanvasAgg(figure)
+    _draw(figure, chart)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _draw(figure: Figure, chart: dict[str, Any]) -> None:
+    font = _font()
+    axes = figure.add_subplot(1, 1, 1)
+    labels = [str(label) for label in chart.get("labels", [])]
+    values = list(chart.get("values", []))
+    kind = chart.get("kind", "bar")
+    if kind == "line":
+        axes.plot(range(len(values)), values, color=COLOUR, linewidth=1.6, marker="o", markersize=2)
+        axes.fill_between(range(len(values)), values, color=COLOUR, alpha=0.12)
+        step = max(1, len(labels) // 8)
+        axes.set_xticks(range(0, len(labels), step))
+        axes.set_xticklabels(labels[::step], fontproperties=font, fontsize=7)
+    elif kind == "hbar":
+        positions = list(range(len(values)))[::-1]
+        axes.barh(positions, values, color="#b5523b")
+        axes.set_yticks(positions)
+        axes.set_yticklabels(labels, fontproperties=font, fontsize=8)
+    else:
+        axes.bar(range(len(values)), values, color=COLOUR)
+        axes.set_xticks(range(len(labels)))
+        rotation = 30 if len(labels) > 6 else 0
+        axes.set_xticklabels(labels, fontproperties=font, fontsize=8, rotation=rotation)
+    axes.set_title(str(chart.get("title", "")), fontproperties=font, fontsize=10)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.tick_params(labelsize=7)

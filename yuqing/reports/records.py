@@ -1,0 +1,227 @@
+"""The records behind a report figure: the items, cases, claims or field reports it
+counts, listed with the same conditions the figure was computed with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+
+from yuqing.errors import NotFound
+from yuqing.reports import figures as f
+from yuqing.reports import network_figures as nf
+from yuqing.reports.windows import Window
+from yuqing.reports.workflow import assembled_at, latest_version
+from yuqing.store.models import (
+    Case,
+    Claim,
+    ClaimMatch,
+    FieldReport,
+    Item,
+    ItemPlace,
+    Report,
+    Source,
+    TallyEntry,
+    TallyMetric,
+    Unit,
+)
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    title: str
+    href: str | None
+    when: datetime | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    label: str
+    total: int
+    rows: list[RecordRow]
+    page: int
+    pages: int
+
+
+def report_window(report: Report, tz: Any) -> Window:
+    return Window(report.window_start, report.window_end, tz)
+
+
+def _item_filter(key: str) -> tuple[ColumnElement[bool], ...]:
+    """Conditions for an ``items…`` key: items, items:epidemic, items:topic:物价 …"""
+    parts = key.split(":", 2)
+    if parts == ["items"]:
+        return ()
+    what, arg = parts[1], parts[2] if len(parts) > 2 else ""
+    if what == "epidemic":
+        return (Item.topic.is_not(None),)
+    if what == "local":
+        return (Item.is_local.is_(True),)
+    if what == "sentiment":
+        return (Item.sentiment.is_(None),) if arg == f.UNANALYSED else (Item.sentiment == arg,)
+    if what == "topic":
+        return (Item.topic == arg,)
+    if what == "place":
+        return (Item.id.in_(select(ItemPlace.item_id).where(ItemPlace.code == arg)),)
+    if what == "event":
+        return (Item.event_id == _int(arg, key),)
+    if what == "source":
+        return (Item.source_id == _int(arg, key),)
+    if what == "unit":
+        return (Item.unit_id == _int(arg, key),)
+    if what == "outlet":
+        outlets = select(Source.id).where(
+            Source.is_public_outlet.is_(True), func.coalesce(Source.outlet_name, Source.name) == arg
+        )
+        return (Item.source_id.in_(outlets),)
+    raise NotFound(f"报告数字 {key} 无对应记录")
+
+
+def _int(value: str, key: str) -> int:
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise NotFound(f"报告数字 {key} 无对应记录") from exc
+
+
+def _rumour_filter(key: str) -> tuple[ColumnElement[bool], ...]:
+    matched = select(ClaimMatch.item_id).where(ClaimMatch.status == f.CONFIRMED)
+    if key.startswith("rumour_items:claim:"):
+        matched = matched.where(ClaimMatch.claim_id == _int(key.rsplit(":", 1)[1], key))
+    elif key != "rumour_items":
+        raise NotFound(f"报告数字 {key} 无对应记录")
+    return (Item.id.in_(matched),)
+
+
+def records(session: Session, report: Report, key: str, tz: Any, page: int = 1) -> RecordPage:
+    """One page of the records behind the figure ``key`` of ``report``."""
+    label = str(_figure(session, report, key).get("label", key))
+    window = report_window(report, tz)
+    if key.startswith("items"):
+        where = _item_filter(key)
+    elif key.startswith("rumour_items"):
+        where = _rumour_filter(key)
+    else:
+        return _other(session, report, key, window, label, page)
+    if report.event_id is not None:
+        where = (*where, Item.event_id == report.event_id)
+    query = select(Item).where(*f.in_window(window), *where)
+    return _page(
+        session,
+        query.order_by(Item.published_at.desc(), Item.id.desc()),
+        label,
+        page,
+        lambda i: RecordRow(
+            (i.title or i.text_original[:40]).strip(), f"/items/{i.id}", i.published_at
+        ),
+    )
+
+
+def _figure(session: Session, report: Report, key: str) -> dict[str, Any]:
+    figure = latest_version(session, report.id).content.get("figures", {}).get(key)
+    if figure is None:
+        raise NotFound(f"报告 {report.id} 没有数字 {key}")
+    return dict(figure)
+
+
+def _other(
+    session: Session, report: Report, key: str, window: Window, label: str, page: int
+) -> RecordPage:
+    conditions = f.case_conditions(window)
+    if key.startswith("cases:") and key[6:] in conditions:
+        cases = select(Case).where(*conditions[key[6:]]).order_by(Case.created_at, Case.id)
+        return _page(
+            session,
+            cases,
+            label,
+            page,
+            lambda c: RecordRow(c.title, f"/cases/{c.id}", c.created_at),
+        )
+    if key == "rumours":
+        met = (
+            select(ClaimMatch.claim_id)
+            .join(Item, Item.id == ClaimMatch.item_id)
+            .where(ClaimMatch.status == f.CONFIRMED, *f.in_window(window))
+        )
+        if report.event_id is not None:
+            met = met.where(Item.event_id == report.event_id)
+        query = select(Claim).where(Claim.id.in_(met)).order_by(Claim.id)
+        return _page(session, query, label, page, _claim_row)
+    if key == "clarified":
+        query = select(Claim).where(*f.clarified_in(window)).order_by(Claim.published_at, Claim.id)
+        return _page(session, query, label, page, _claim_row)
+    if key.startswith("field:"):
+        return _page(session, _field_query(key, window, report.id), label, page, _field_row)
+    if key.startswith("units:"):
+        return _lapse_page(session, key, window, report, label)
+    if key.startswith("tally:"):
+        return _page(session, _tally_query(key, window), label, page, _tally_row)
+    raise NotFound(f"报告数字 {key} 无对应记录")
+
+
+def _claim_row(claim: Claim) -> RecordRow:
+    return RecordRow(claim.text, f"/factchecks/{claim.id}", claim.published_at or claim.created_at)
+
+
+def _field_query(key: str, window: Window, report_id: int) -> Select[Any]:
+    query = select(FieldReport).order_by(FieldReport.submitted_at, FieldReport.id)
+    if key == "field:received":
+        return query.where(*nf.received_in(window), FieldReport.is_zero.is_(False))
+    if key == "field:zero":
+        return query.where(*nf.received_in(window), FieldReport.is_zero.is_(True))
+    if key == "field:adopted":
+        return query.where(FieldReport.adopted_report_id == report_id)
+    raise NotFound(f"报告数字 {key} 无对应记录")
+
+
+def _field_row(report: FieldReport) -> RecordRow:
+    title = "今日无情况" if report.is_zero else report.title or "（无标题）"
+    return RecordRow(title, f"/network/reports/{report.id}", report.submitted_at)
+
+
+def _tally_query(key: str, window: Window) -> Select[Any]:
+    code = key.split(":")[1]
+    days = window.days
+    query = (
+        select(TallyEntry)
+        .join(TallyMetric, TallyMetric.id == TallyEntry.metric_id)
+        .where(TallyMetric.code == code, TallyEntry.superseded_by_id.is_(None))
+        .where(TallyEntry.day <= days[-1])
+        .order_by(TallyEntry.day, TallyEntry.id)
+    )
+    if not key.endswith(":total"):
+        query = query.where(TallyEntry.day >= days[0])
+    return query
+
+
+def _tally_row(entry: TallyEntry) -> RecordRow:
+    return RecordRow(
+        f"{entry.day} 单位{entry.unit_id}：{entry.value:g}", None, None, entry.note or ""
+    )
+
+
+def _lapse_page(
+    session: Session, key: str, window: Window, report: Report, label: str
+) -> RecordPage:
+    status = key.split(":")[1]
+    # Judged as of when the figures were assembled, so that the list matches the count.
+    now = assembled_at(latest_version(session, report.id).content)
+    found = [x for x in nf.lapses(session, window, now) if x.status == status]
+    names = dict(session.execute(select(Unit.id, Unit.name)).all())
+    rows = [RecordRow(f"{names.get(x.unit_id, x.name)}（{x.day}）", None, None) for x in found]
+    return RecordPage(label, len(rows), rows, 1, 1)
+
+
+def _page(session: Session, query: Select[Any], label: str, page: int, row: Any) -> RecordPage:
+    total = int(
+        session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    )
+    found = session.scalars(query.limit(PER_PAGE).offset((max(page, 1) - 1) * PER_PAGE)).all()
+    pages = max(1, -(-total // PER_PAGE))
+    return RecordPage(label, total, [row(r) for r in found], page, pages)

@@ -1,0 +1,159 @@
+"""Assemble a special report (专报) on one event: what happened, how it spread, where,
+what people said (pseudonymised public posts) and what has been done so far."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from yuqing.errors import NotFound
+from yuqing.reports import figures as f
+from yuqing.reports.assemble import (
+    SENTIMENT_LABELS,
+    TREND_LABELS,
+    Scope,
+    rumours,
+    window_json,
+)
+from yuqing.reports.content import Builder, fig_cell, link_cell, number_text
+from yuqing.reports.windows import Window
+from yuqing.store.models import Case, CaseReply, Event, Item, Unit
+
+CASE_STATUS = {"open": "办理中", "replied": "已回复", "escalated": "已升级", "closed": "已办结"}
+
+
+def event_window(session: Session, event_id: int, tz: Any) -> tuple[Event, Window]:
+    """The event and the whole hours from its first to just after its last item."""
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"事件 {event_id} 不存在")
+    start = event.first_seen.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    end = event.last_seen.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return event, Window(start, end + timedelta(hours=1), tz)
+
+
+def assemble_special(session: Session, scope: Scope, title: str) -> dict[str, Any]:
+    if scope.event_id is None:
+        raise NotFound("专报需要指定事件")
+    event = session.get(Event, scope.event_id)
+    if event is None:
+        raise NotFound(f"事件 {scope.event_id} 不存在")
+    b = Builder()
+    of_event = Item.event_id == event.id
+    window = scope.window
+    summary(b, session, window, event)
+    s = b.section("timeline", "发展脉络")
+    b.add_chart("volume", "信息量走势", "line", f.volume(session, window, of_event))
+    s.chart("volume")
+    first = session.scalars(
+        select(Item).where(of_event).order_by(Item.published_at, Item.id).limit(5)
+    ).all()
+    s.table(
+        ["时间", "来源", "信息"],
+        [
+            [
+                i.published_at.astimezone(window.tz).strftime("%m-%d %H:%M"),
+                i.source.name if i.source else "",
+                link_cell((i.title or i.text_original[:30]).strip(), f"/items/{i.id}"),
+            ]
+            for i in first
+        ],
+    )
+    sources(b, session, window, of_event)
+    places(b, session, window, of_event)
+    posts(b, session, window, of_event)
+    responses(b, session, scope, event)
+    return b.content("special", title, window_json(window), None)
+
+
+def summary(b: Builder, session: Session, window: Window, event: Event) -> None:
+    t = f.totals(session, window, Item.event_id == event.id)
+    s = b.section("summary", "事件概况")
+    s.para(
+        f"“{event.title}”最早见于{event.first_seen.astimezone(window.tz):%m月%d日%H时%M分}，"
+        f"最近一条信息发布于{event.last_seen.astimezone(window.tz):%m月%d日%H时%M分}。"
+        "截至目前共监测到相关信息",
+        b.fig("items", "事件信息总量", t.total),
+        "条，其中涉及本地",
+        b.fig("items:local", "涉本地信息", t.local),
+        f"条；事件热度{number_text(round(event.heat, 1))}，"
+        f"趋势{TREND_LABELS.get(event.trend or '', '不明')}。",
+    )
+    parts: list[Any] = ["从情感倾向看，"]
+    for key, label in SENTIMENT_LABELS.items():
+        if t.sentiment.get(key):
+            parts += [
+                label,
+                b.fig(f"items:sentiment:{key}", f"{label}信息", t.sentiment[key]),
+                "条，",
+            ]
+    if len(parts) > 1:
+        parts[-1] = "条。"
+        s.para(*parts)
+
+
+def sources(b: Builder, session: Session, window: Window, *where: Any) -> None:
+    rows = f.source_counts(session, window, *where)
+    s = b.section("sources", "传播来源")
+    if not rows:
+        s.para("暂无来源统计。")
+        return
+    for source_id, name, n in rows:
+        b.fig(f"items:source:{source_id}", f"来自{name}", n)
+    s.table(
+        ["来源", "信息（条）"],
+        [[name, fig_cell(n, f"items:source:{sid}")] for sid, name, n in rows],
+    )
+
+
+def places(b: Builder, session: Session, window: Window, *where: Any) -> None:
+    rows = f.place_counts(session, window, *where)
+    s = b.section("places", "涉及地域")
+    if not rows:
+        s.para("信息未涉及具体地域。")
+        return
+    b.add_chart("places", "地域分布", "hbar", [(name, n) for _, name, n in rows])
+    s.chart("places")
+    for code, name, n in rows:
+        b.fig(f"items:place:{code}", f"涉及{name}", n)
+    s.table(
+        ["地域", "信息（条）"],
+        [[name, fig_cell(n, f"items:place:{code}")] for code, name, n in rows],
+    )
+
+
+def posts(b: Builder, session: Session, window: Window, *where: Any) -> None:
+    """Representative public posts; authors are the pseudonyms stored at ingest."""
+    s = b.section("posts", "代表性言论")
+    lines = f.key_items(session, window, *where, limit=6)
+    if not lines:
+        s.para("暂无代表性言论。")
+    for item in lines:
+        s.para(f"{item.author or '网民'}（{item.source or '公开平台'}）：{item.excerpt}")
+
+
+def responses(b: Builder, session: Session, scope: Scope, event: Event) -> None:
+    s = b.section("responses", "处置情况")
+    replies = (
+        select(func.count()).where(CaseReply.case_id == Case.id).correlate(Case).scalar_subquery()
+    )
+    rows = session.execute(
+        select(Case.id, Case.title, Unit.name, Case.status, replies)
+        .join(Unit, Unit.id == Case.department_id)
+        .where(Case.event_id == event.id)
+        .order_by(Case.created_at, Case.id)
+    ).all()
+    if rows:
+        s.table(
+            ["诉求", "承办部门", "状态", "回复"],
+            [
+                [link_cell(t, f"/cases/{i}"), u, CASE_STATUS.get(st, st), str(n)]
+                for i, t, u, st, n in rows
+            ],
+        )
+    else:
+        s.para("尚未交办相关诉求。")
+    rumours(b, session, scope.window, Item.event_id == event.id)
