@@ -47,10 +47,10 @@ def load_active(
 
 
 def save_events(
-    session: Session, clusterer: EventClusterer, item_ids: Sequence[int], touched: set[int]
-) -> None:
-    """Insert this batch's new events and point the items at theirs; the events whose
-    figures must be recomputed (once, at the end of the run) are added to ``touched``."""
+    session: Session, clusterer: EventClusterer, item_ids: Sequence[int]
+) -> dict[int, int]:
+    """Insert this batch's new events; return each item's event id, for the item
+    rows' one update (``write_batch``)."""
     new_keys = sorted(
         {clusterer.assigned[i] for i in item_ids if clusterer.assigned[i] < 0}, reverse=True
     )
@@ -62,12 +62,7 @@ def save_events(
             .returning(Event.id)
         ).scalar_one()
         clusterer.rekey(key, event_id)
-    previous = session.scalars(
-        select(Item.event_id).where(Item.id.in_(item_ids), Item.event_id.is_not(None))
-    )
-    touched.update(i for i in previous if i is not None)
-    session.execute(update(Item), [{"id": i, "event_id": clusterer.assigned[i]} for i in item_ids])
-    touched.update(clusterer.assigned[i] for i in item_ids)
+    return {i: clusterer.assigned[i] for i in item_ids}
 
 
 REFRESH_CHUNK = 500

@@ -141,8 +141,9 @@ def _run_batch(
     for row, result in zip(rows, results, strict=True):
         context.events.assign(_event_input(row, result))
     with db.transaction() as session:
-        write_batch(session, results, stages=ALL_STAGES)
-        save_events(session, context.events, [row.id for row in rows], touched)
+        event_of = save_events(session, context.events, [row.id for row in rows])
+        touched.update(write_batch(session, results, stages=ALL_STAGES, event_of=event_of))
+        touched.update(event_of.values())
     summary.add(results)
 
 

@@ -5,7 +5,7 @@ claim matches, pinned events), which are kept."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
@@ -31,36 +31,29 @@ class ItemResult:
     claims: list[tuple[int, float]]  # claim id, score
 
 
-def write_batch(session: Session, results: Sequence[ItemResult], *, stages: int) -> None:
+def write_batch(
+    session: Session,
+    results: Sequence[ItemResult],
+    *,
+    stages: int,
+    event_of: Mapping[int, int] | None = None,
+) -> set[int]:
+    """Store a batch's results (and, given ``event_of``, each item's event); returns the
+    events the items were in before, whose figures change too."""
     if not results:
-        return
+        return set()
     ids = [r.item_id for r in results]
     # What each item was a copy of before this write, so copy counts move by the difference.
-    before = dict(
-        session.execute(
-            select(Item.id, Item.duplicate_of_id).where(
-                Item.id.in_(ids), Item.duplicate_of_id.is_not(None)
-            )
-        ).all()
-    )
-    session.execute(
-        update(Item),
-        [
-            {
-                "id": r.item_id,
-                "duplicate_of_id": r.duplicate_of,
-                "duplicate_kind": r.duplicate_kind,
-                "is_local": r.is_local,
-                "topic": r.topics[0][0] if r.topics else None,
-                "sentiment": r.sentiment,
-                "sentiment_score": r.sentiment_score,
-                "emotion": r.emotion,
-                "analysed_stages": stages,
-                "heat": r.heat,
-            }
-            for r in results
-        ],
-    )
+    before: dict[int, int | None] = {}
+    previous_events: set[int] = set()
+    for item_id, original, event_id in session.execute(
+        select(Item.id, Item.duplicate_of_id, Item.event_id).where(Item.id.in_(ids))
+    ):
+        if original is not None:
+            before[item_id] = original
+        if event_id is not None:
+            previous_events.add(event_id)
+    session.execute(update(Item), [_item_row(r, stages, event_of) for r in results])
     for table in (ItemPlace, ItemTopic, RuleHit):
         session.execute(delete(table).where(table.item_id.in_(ids)))
     session.execute(
@@ -96,6 +89,25 @@ def write_batch(session: Session, results: Sequence[ItemResult], *, stages: int)
     )
     _claim_candidates(session, results)
     _move_copy_counts(session, before, results)
+    return previous_events
+
+
+def _item_row(r: ItemResult, stages: int, event_of: Mapping[int, int] | None) -> dict[str, object]:
+    row: dict[str, object] = {
+        "id": r.item_id,
+        "duplicate_of_id": r.duplicate_of,
+        "duplicate_kind": r.duplicate_kind,
+        "is_local": r.is_local,
+        "topic": r.topics[0][0] if r.topics else None,
+        "sentiment": r.sentiment,
+        "sentiment_score": r.sentiment_score,
+        "emotion": r.emotion,
+        "analysed_stages": stages,
+        "heat": r.heat,
+    }
+    if event_of is not None:
+        row["event_id"] = event_of[r.item_id]
+    return row
 
 
 def _insert(session: Session, model: type, rows: list[dict[str, object]]) -> None:
