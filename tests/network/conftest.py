@@ -17,6 +17,8 @@ from yuqing.store.models import Role
 TZ = ZoneInfo("Asia/Shanghai")
 # 2026-11-16 10:00 in Shanghai: before the 17:00 deadline.
 MORNING = datetime(2026, 11, 16, 2, 0, tzinfo=UTC)
+# The network existed before the days the tests look at: units are expected from creation.
+SINCE = datetime(2026, 11, 1, tzinfo=UTC)
 PASSWORD = "correct horse battery"
 
 
@@ -45,12 +47,14 @@ class Net:
 @pytest.fixture
 def net(db: Database) -> Net:
     with db.transaction() as session:
-        city = add_unit(session, "青岚市", "city", code="990200")
-        east = add_unit(session, "东城区", "district", parent=city, code="990202")
-        town = add_unit(session, "鼓楼街道", "street", parent=east, code="990202001")
-        west = add_unit(session, "西湖区", "district", parent=city, code="990203")
-        school = add_unit(session, "第一中学", "school", parent=east)
-        dept = add_unit(session, "市卫生健康委员会", "department", parent=city)
+        city = add_unit(session, "青岚市", "city", code="990200", created_at=SINCE)
+        east = add_unit(session, "东城区", "district", parent=city, code="990202", created_at=SINCE)
+        town = add_unit(
+            session, "鼓楼街道", "street", parent=east, code="990202001", created_at=SINCE
+        )
+        west = add_unit(session, "西湖区", "district", parent=city, code="990203", created_at=SINCE)
+        school = add_unit(session, "第一中学", "school", parent=east, created_at=SINCE)
+        dept = add_unit(session, "市卫生健康委员会", "department", parent=city, created_at=SINCE)
         users = {}
         for name, unit in (("o_east", east), ("o_town", town), ("o_west", west), ("o_dept", dept)):
             users[name] = add_user(

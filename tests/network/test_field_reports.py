@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from yuqing.network.field_reports import (
     Upload,
     adopt,
     attachments_of,
+    count_reports,
     file_report,
     file_zero_report,
     get_report,
@@ -132,3 +134,29 @@ def test_adopt_links_the_report_it_went_into(net: Net) -> None:
     with net.db.reading() as session:
         adopted_only = list_reports(session, Reach.everywhere(), ReportFilters(adopted=True))
         assert [r.report.id for r in adopted_only] == [ids[0]]
+
+
+def test_paging_walks_every_matching_report_once(net: Net) -> None:
+    with net.db.transaction() as session:
+        for n in range(23):
+            file_report(
+                session,
+                net.reach(net.town_officer if n % 2 else net.west_officer),
+                ReportDraft(f"信息{n}", "内容", category="物资保障" if n % 3 else "其他"),
+                # several share a second: the id breaks the tie, so pages never overlap
+                now=MORNING + timedelta(seconds=n // 4),
+                tz=TZ,
+            )
+    everywhere = Reach.everywhere()
+    supplies = ReportFilters(category="物资保障")
+    with net.db.reading() as session:
+        total = count_reports(session, everywhere, supplies)
+        pages = [
+            list_reports(session, everywhere, replace(supplies, limit=4, offset=offset))
+            for offset in range(0, 20, 4)
+        ]
+        mine = count_reports(session, net.reach(net.west_officer), ReportFilters())
+    titles = [row.report.title for page in pages for row in page]
+    assert total == 15 == len(titles) == len(set(titles))
+    assert [len(p) for p in pages] == [4, 4, 4, 3, 0]
+    assert mine == 12  # the west officer counts only their own subtree's

@@ -115,3 +115,33 @@ def test_an_officer_imports_only_their_own_units_rows(net: Net, tmp_path: Path) 
         result = import_tallies(session, sheet, reach=net.reach(net.west_officer), now=LATER, tz=TZ)
     assert result.stored == 1
     assert result.rejected[0][0] == "row 3"
+
+
+def test_an_officers_rows_for_other_units_are_refused_into_the_quarantine(
+    net: Net, tmp_path: Path
+) -> None:
+    with net.db.transaction() as session:
+        add_metric(session, "leaflets", "宣传单", "份")
+    sheet = _csv(
+        tmp_path / "east.csv",
+        [
+            ["单位", "日期", "指标", "数值"],
+            ["东城区", "2026-11-16", "leaflets", "9"],  # own unit by name
+            ["990202001", "2026-11-16", "leaflets", "4"],  # a town below: read, not typed
+            ["990203", "2026-11-16", "leaflets", "7"],  # another district
+            ["不存在", "2026-11-16", "leaflets", "1"],  # no such unit: the same answer
+            ["990202", "2026-11-17", "leaflets", "3"],  # own unit by code
+        ],
+    )
+    with net.db.transaction() as session:
+        result = import_tallies(session, sheet, reach=net.reach(net.east_officer), now=LATER, tz=TZ)
+    assert (result.read, result.stored) == (5, 2)
+    assert [p for p, _ in result.rejected] == ["row 3", "row 4", "row 5"]
+    for (_, reason), ref in zip(result.rejected, ("990202001", "990203", "不存在"), strict=True):
+        assert f"单位 {ref!r} 不是本单位（东城区）" in reason
+    with net.db.reading() as session:
+        entries = session.scalars(select(TallyEntry)).all()
+        assert {(e.unit_id, e.value) for e in entries} == {(net.east, 9), (net.east, 3)}
+        held = session.scalars(select(QuarantineEntry).order_by(QuarantineEntry.id)).all()
+        assert [h.position for h in held] == ["row 3", "row 4", "row 5"]
+        assert "不是本单位" in held[1].reason and "990203" in (held[1].raw or "")

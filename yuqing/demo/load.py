@@ -77,7 +77,12 @@ def load_people(db: Database, scenario: Scenario, password: str) -> tuple[dict[s
         for demo_unit in _parents_first(scenario):
             parent = units.get(demo_unit.parent_key) if demo_unit.parent_key else None
             units[demo_unit.key] = add_unit(
-                session, demo_unit.name, demo_unit.kind, parent=parent, code=demo_unit.code
+                session,
+                demo_unit.name,
+                demo_unit.kind,
+                parent=parent,
+                code=demo_unit.code,
+                created_at=scenario.start,  # the network exists from the week's first day
             )
         top = next(u for u in units.values() if u.parent_id is None)
         for username, name, roles in DESK_ACCOUNTS:

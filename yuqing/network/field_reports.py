@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from yuqing.collect.mailbox import save_attachment
@@ -241,9 +240,11 @@ def attachments_of(session: Session, report_id: int) -> list[Attachment]:
 def list_reports(session: Session, reach: Reach, filters: ReportFilters) -> list[ReportRow]:
     """Field reports the user may read, newest first: ``filters.limit`` of them after
     skipping ``filters.offset``."""
-    query = _filtered(session, reach, filters, select(FieldReport, Unit.name))
     rows = session.execute(
-        query.order_by(FieldReport.submitted_at.desc(), FieldReport.id.desc())
+        select(FieldReport, Unit.name)
+        .join(Unit, Unit.id == FieldReport.unit_id)
+        .where(*_conditions(session, reach, filters))
+        .order_by(FieldReport.submitted_at.desc(), FieldReport.id.desc())
         .limit(filters.limit)
         .offset(filters.offset)
     ).all()
@@ -253,32 +254,35 @@ def list_reports(session: Session, reach: Reach, filters: ReportFilters) -> list
 
 def count_reports(session: Session, reach: Reach, filters: ReportFilters) -> int:
     """How many reports ``list_reports`` pages through (limit and offset aside)."""
-    query = _filtered(session, reach, filters, select(func.count(FieldReport.id)))
+    query = (
+        select(func.count(FieldReport.id))
+        .join(Unit, Unit.id == FieldReport.unit_id)
+        .where(*_conditions(session, reach, filters))
+    )
     return int(session.scalar(query) or 0)
 
 
-def _filtered(
-    session: Session, reach: Reach, filters: ReportFilters, query: Select[Any]
-) -> Select[Any]:
-    """``query`` over field reports joined to their units, narrowed by reach and filters."""
-    query = query.select_from(FieldReport).join(Unit, Unit.id == FieldReport.unit_id)
-    query = query.where(reach.unit_filter())
+def _conditions(
+    session: Session, reach: Reach, filters: ReportFilters
+) -> list[ColumnElement[bool]]:
+    """WHERE clauses over field reports joined to their units: reach and filters."""
+    found = [reach.unit_filter()]
     if not filters.include_zero:
-        query = query.where(~FieldReport.is_zero)
+        found.append(~FieldReport.is_zero)
     if filters.start:
-        query = query.where(FieldReport.report_date >= filters.start)
+        found.append(FieldReport.report_date >= filters.start)
     if filters.end:
-        query = query.where(FieldReport.report_date <= filters.end)
+        found.append(FieldReport.report_date <= filters.end)
     if filters.unit_id is not None:
         top = reach.require_read(session, filters.unit_id)
-        query = query.where(Unit.path.startswith(top.path, autoescape=True))
+        found.append(Unit.path.startswith(top.path, autoescape=True))
     if filters.category:
-        query = query.where(FieldReport.category == filters.category)
+        found.append(FieldReport.category == filters.category)
     if filters.urgency:
-        query = query.where(FieldReport.urgency == filters.urgency)
+        found.append(FieldReport.urgency == filters.urgency)
     if filters.adopted is not None:
-        query = query.where(FieldReport.adopted == filters.adopted)
-    return query
+        found.append(FieldReport.adopted == filters.adopted)
+    return found
 
 
 def _attachment_counts(session: Session, ids: list[int]) -> dict[int, int]:

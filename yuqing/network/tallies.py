@@ -110,7 +110,8 @@ def rename_metric(
     _check_name_free(session, name, metric.id)
     if (name, measure) == (metric.name, metric.measure):
         return metric
-    detail = {"name": name, "measure": measure, "previous": f"{metric.name}（{metric.measure}）"}
+    previous = f"{metric.name}（{metric.measure}）"
+    detail: dict[str, object] = {"name": name, "measure": measure, "previous": previous}
     metric.name, metric.measure = name, measure
     _audit(session, user_id, "tally_metric_renamed", "tally_metric", metric.id, detail)
     return metric
@@ -266,9 +267,7 @@ def tally_summary(
             new, total = _outlet_articles(session, start, end, subtree, tz)
         else:
             new, total = typed.get(metric.id, (0.0, 0.0))
-        lines.append(
-            TallyLine(metric.code, metric.name, metric.measure, new, total, metric.active)
-        )
+        lines.append(TallyLine(metric.code, metric.name, metric.measure, new, total, metric.active))
     return lines
 
 

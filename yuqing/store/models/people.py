@@ -26,6 +26,8 @@ class Unit(CreatedAt, Base):
     path: Mapped[str] = mapped_column(String(500), default="/", index=True)
     report_deadline: Mapped[time] = mapped_column(Time, default=time(17, 0))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When it was last made inactive: it stops being expected to report from that local day.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
 

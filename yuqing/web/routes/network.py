@@ -4,7 +4,9 @@ API live in the network_* modules, included here so that app.py needs one router
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -18,6 +20,7 @@ from yuqing.network.field_reports import (
     ReportFilters,
     adopt,
     attachments_of,
+    count_reports,
     get_report,
     list_reports,
 )
@@ -30,6 +33,7 @@ from yuqing.web.routes import network_admin, network_api, network_my, network_wo
 from yuqing.web.routes.network_common import NetworkUser, now, reach_of
 
 router = APIRouter()
+PAGE_SIZE = 50
 
 
 @router.get("/network", response_class=HTMLResponse)
@@ -68,6 +72,7 @@ def reports_page(
     category: str = "",
     urgency: str = "",
     adopted: str = "",
+    page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
     filters = ReportFilters(
         start=parse_date(start),
@@ -77,9 +82,21 @@ def reports_page(
         urgency=urgency or None,
         adopted={"yes": True, "no": False}.get(adopted),
     )
+    reach = Reach.everywhere()
+    total = count_reports(session, reach, filters)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(page, pages)
+    shown = replace(filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    kept = {"start": start, "end": end, "unit": unit}
+    kept |= {"category": category, "urgency": urgency, "adopted": adopted}
     context = {
         "user": user,
-        "rows": list_reports(session, Reach.everywhere(), filters),
+        "rows": list_reports(session, reach, shown),
+        "total": total,
+        "page": page,
+        "pages": pages,
+        # the filters, so that the pager's links keep them
+        "filter_query": urlencode({k: v for k, v in kept.items() if v}),
         "query": {"start": start or "", "end": end or "", "unit": unit or ""},
         "category": category,
         "urgency": urgency,
@@ -98,9 +115,15 @@ def adopt_report(
     user: DeskUser,
     session: WriteSession,
     target: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
 ) -> Response:
+    """Adopt, then return to the same page of the list with its filters (``back``)."""
     adopt(session, report_id, user.user_id, parse_int(target), now=now())
-    return RedirectResponse(f"/network/reports#report-{report_id}", status_code=303)
+    # rebuilt from its pairs, so that only a query string on this page can come back
+    kept = urlencode(parse_qsl(back))
+    return RedirectResponse(
+        f"/network/reports{'?' + kept if kept else ''}#report-{report_id}", status_code=303
+    )
 
 
 @router.get("/network/reports/{report_id}/attachments/{attachment_id}")

@@ -38,6 +38,7 @@ def _page(
         "tree": unit_tree(session, Reach.everywhere()),
         "kinds": {k.value: v for k, v in UNIT_KIND_LABELS.items()},
         "result": result,
+        "quarantine_link": True,  # only admins import units
     }
     return templates.TemplateResponse(request, "network/units.html", context)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from yuqing.network.assessment import assess
@@ -15,6 +15,7 @@ from yuqing.network.field_reports import (
     ReportDraft,
     ReportFilters,
     adopt,
+    count_reports,
     file_report,
     file_zero_report,
     list_reports,
@@ -143,6 +144,8 @@ def api_tally(
 
 @router.get("/reports")
 def api_reports(
+    request: Request,
+    response: Response,
     user: NetworkUser,
     session: ReadSession,
     start: Annotated[str | None, Query()] = None,
@@ -151,7 +154,10 @@ def api_reports(
     adopted: bool | None = None,
     include_zero: bool = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[ReportOut]:
+    """Newest first, ``limit`` at a time from ``offset``; the ``X-Total-Count`` header
+    gives how many match, a ``Link: <…>; rel="next"`` header the next page's address."""
     filters = ReportFilters(
         start=parse_date(start),
         end=parse_date(end),
@@ -159,7 +165,14 @@ def api_reports(
         adopted=adopted,
         include_zero=include_zero,
         limit=limit,
+        offset=offset,
     )
+    reach = reach_of(session, user)
+    total = count_reports(session, reach, filters)
+    response.headers["X-Total-Count"] = str(total)
+    if offset + limit < total:
+        following = request.url.include_query_params(offset=offset + limit)
+        response.headers["Link"] = f'<{following}>; rel="next"'
     return [
         ReportOut(
             id=r.report.id,
@@ -177,7 +190,7 @@ def api_reports(
             adopted=r.report.adopted,
             adopted_report_id=r.report.adopted_report_id,
         )
-        for r in list_reports(session, reach_of(session, user), filters)
+        for r in list_reports(session, reach, filters)
     ]
 
 

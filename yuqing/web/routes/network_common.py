@@ -49,9 +49,7 @@ def officer_reach_of(session: Session, user: Principal) -> Reach:
     return officer_reach(session, user.user_id, units)
 
 
-async def imported_sheet(
-    sheet: UploadFile, run: Callable[[Path], ImportResult]
-) -> ImportResult:
+async def imported_sheet(sheet: UploadFile, run: Callable[[Path], ImportResult]) -> ImportResult:
     """Save an uploaded CSV/XLSX where the importer can read it, run it, clean up."""
     name = Path(sheet.filename or "").name
     suffix = Path(name).suffix.lower()

@@ -1,15 +1,17 @@
 """/my/unit: the officer's page, made for a phone — today's status and deadline,
 the one-click zero report, the report form, the day's tallies (and corrections of a
-past day), directives to acknowledge and complete. Officers act for their own unit
-only; they read their unit's subtree."""
+past day) or a sheet of them to upload, directives to acknowledge and complete.
+Officers act for their own unit only; they read their unit's subtree."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from yuqing.errors import BadInput
 from yuqing.network.cells import parse_value
@@ -26,31 +28,34 @@ from yuqing.network.field_reports import (
     file_zero_report,
     list_reports,
 )
+from yuqing.network.imports import ImportResult, import_tallies
 from yuqing.network.tallies import day_values, history, metrics, record_tally
-from yuqing.store.models import TallyMetric, Unit
+from yuqing.store.models import Role, TallyMetric, Unit
 from yuqing.web.deps import ReadSession, SettingsDep, TemplatesDep, WriteSession
 from yuqing.web.params import parse_date
-from yuqing.web.routes.network_common import Officer, now, officer_reach_of
+from yuqing.web.routes.network_common import Officer, imported_sheet, now, officer_reach_of
+from yuqing.web.security import Principal
 
 router = APIRouter()
 
 
-@router.get("/my/unit", response_class=HTMLResponse)
-def my_unit(
+def _my_unit_page(
     request: Request,
-    user: Officer,
-    session: ReadSession,
-    settings: SettingsDep,
     templates: TemplatesDep,
-    day: Annotated[str | None, Query()] = None,
+    user: Principal,
+    session: Session,
+    tz: ZoneInfo,
+    day: str | None = None,
+    result: ImportResult | None = None,
 ) -> Response:
+    """The officer's page (tallies of ``day``), with a sheet import's ``result``."""
     reach = officer_reach_of(session, user)
     moment = now()
-    today = moment.astimezone(settings.tz).date()
+    today = moment.astimezone(tz).date()
     tally_day = parse_date(day) or today
     unit = reach.require_act(session, reach.home_unit_id or 0)
     standing = next(
-        (d for d in unit_compliance(session, today, settings.tz, moment) if d.unit_id == unit.id),
+        (d for d in unit_compliance(session, today, tz, moment) if d.unit_id == unit.id),
         None,
     )
     recent = ReportFilters(start=today - timedelta(days=13), include_zero=True, limit=50)
@@ -73,8 +78,45 @@ def my_unit(
             for view in directives(session, reach)
             if any(t.unit_id == unit.id for t in view.targets)
         ],
+        "result": result,
+        "quarantine_link": user.has(Role.ANALYST, Role.EDITOR, Role.SIGNER),
     }
     return templates.TemplateResponse(request, "network/my_unit.html", context)
+
+
+@router.get("/my/unit", response_class=HTMLResponse)
+def my_unit(
+    request: Request,
+    user: Officer,
+    session: ReadSession,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    day: Annotated[str | None, Query()] = None,
+) -> Response:
+    return _my_unit_page(request, templates, user, session, settings.tz, day)
+
+
+@router.post("/my/unit/tallies/import", response_class=HTMLResponse)
+async def tallies_import(
+    request: Request,
+    user: Officer,
+    session: WriteSession,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    sheet: Annotated[UploadFile, File()],
+    dry_run: Annotated[bool, Form()] = False,
+) -> Response:
+    """The officer's own unit's daily values from a sheet; rows naming another unit
+    are refused with the reason (and quarantined, unless it was a dry run)."""
+    reach = officer_reach_of(session, user)
+    result = await imported_sheet(
+        sheet,
+        lambda path: import_tallies(
+            session, path, reach=reach, now=now(), tz=settings.tz, dry_run=dry_run
+        ),
+    )
+    session.flush()
+    return _my_unit_page(request, templates, user, session, settings.tz, result=result)
 
 
 @router.post("/my/unit/zero")

@@ -1,4 +1,5 @@
-"""The desk's network pages: tallies, directives, assessment."""
+"""The desk's network pages: tallies (with sheet uploads and, for admins, the metric
+catalogue), directives, assessment."""
 
 from __future__ import annotations
 
@@ -6,14 +7,24 @@ from datetime import datetime, time
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from yuqing.errors import BadInput
 from yuqing.network.assessment import WEIGHT_LABELS, Weights, assess, load_weights, save_weights
 from yuqing.network.directives import KINDS, directives, send_directive
+from yuqing.network.imports import ImportResult, import_tallies
 from yuqing.network.scope import Reach
-from yuqing.network.tallies import AUTO_SOURCES, add_metric, metrics, tally_summary
+from yuqing.network.tallies import (
+    AUTO_SOURCES,
+    add_metric,
+    all_metrics,
+    move_metric,
+    rename_metric,
+    set_metric_active,
+    tally_summary,
+)
 from yuqing.network.units import unit_tree
 from yuqing.web.deps import (
     AdminUser,
@@ -24,23 +35,26 @@ from yuqing.web.deps import (
     WriteSession,
 )
 from yuqing.web.params import parse_date, parse_int
-from yuqing.web.routes.network_common import now, window
+from yuqing.web.routes.network_common import imported_sheet, now, window
+from yuqing.web.security import Principal
 
 router = APIRouter()
+CATALOGUE = "/network/tallies#catalogue"
 
 
-@router.get("/network/tallies", response_class=HTMLResponse)
-def tallies_page(
+def _tallies_page(
     request: Request,
-    user: DeskUser,
-    session: ReadSession,
-    settings: SettingsDep,
     templates: TemplatesDep,
-    start: Annotated[str | None, Query()] = None,
-    end: Annotated[str | None, Query()] = None,
-    unit: Annotated[str | None, Query()] = None,
+    user: Principal,
+    session: Session,
+    tz: ZoneInfo,
+    view: tuple[str | None, str | None, str | None] = (None, None, None),
+    result: ImportResult | None = None,
 ) -> Response:
-    today = now().astimezone(settings.tz).date()
+    """The tallies page for ``view`` (start, end, unit from the query), with an
+    import's ``result`` when one was just uploaded."""
+    start, end, unit = view
+    today = now().astimezone(tz).date()
     first, last = window(parse_date(start), parse_date(end), today)
     unit_id = parse_int(unit)
     tree = unit_tree(session, Reach.everywhere())
@@ -55,19 +69,57 @@ def tallies_page(
         "end": last,
         "unit_id": unit_id,
         "tree": tree,
-        "summary": tally_summary(session, first, last, unit_id, tz=settings.tz),
+        "summary": tally_summary(session, first, last, unit_id, tz=tz),
         "columns": columns,
         "by_column": {
             n.id: {
-                line.metric_code: line
-                for line in tally_summary(session, first, last, n.id, tz=settings.tz)
+                line.metric_code: line for line in tally_summary(session, first, last, n.id, tz=tz)
             }
             for n in columns
         },
-        "metrics": metrics(session),
+        "catalogue": all_metrics(session),
         "auto_sources": AUTO_SOURCES,
+        "result": result,
+        "quarantine_link": True,
     }
     return templates.TemplateResponse(request, "network/tallies.html", context)
+
+
+@router.get("/network/tallies", response_class=HTMLResponse)
+def tallies_page(
+    request: Request,
+    user: DeskUser,
+    session: ReadSession,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    start: Annotated[str | None, Query()] = None,
+    end: Annotated[str | None, Query()] = None,
+    unit: Annotated[str | None, Query()] = None,
+) -> Response:
+    return _tallies_page(request, templates, user, session, settings.tz, (start, end, unit))
+
+
+@router.post("/network/tallies/import", response_class=HTMLResponse)
+async def tallies_import(
+    request: Request,
+    user: DeskUser,
+    session: WriteSession,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    sheet: Annotated[UploadFile, File()],
+    dry_run: Annotated[bool, Form()] = False,
+) -> Response:
+    """The desk imports any unit's daily values; the page shows what was kept and why
+    each bad row was refused (those are quarantined unless it was a dry run)."""
+    reach = Reach.everywhere(user.user_id)
+    result = await imported_sheet(
+        sheet,
+        lambda path: import_tallies(
+            session, path, reach=reach, now=now(), tz=settings.tz, dry_run=dry_run
+        ),
+    )
+    session.flush()
+    return _tallies_page(request, templates, user, session, settings.tz, result=result)
 
 
 @router.post("/network/tallies/metrics")
@@ -89,7 +141,38 @@ def metric_add(
         auto_source=auto_source or None,
         user_id=user.user_id,
     )
-    return RedirectResponse("/network/tallies", status_code=303)
+    return RedirectResponse(CATALOGUE, status_code=303)
+
+
+@router.post("/network/tallies/metrics/{metric_id}/rename")
+def metric_rename(
+    metric_id: int,
+    user: AdminUser,
+    session: WriteSession,
+    name: Annotated[str, Form()],
+    measure: Annotated[str, Form()],
+) -> Response:
+    rename_metric(session, metric_id, name, measure, user.user_id)
+    return RedirectResponse(CATALOGUE, status_code=303)
+
+
+@router.post("/network/tallies/metrics/{metric_id}/move")
+def metric_move(
+    metric_id: int, user: AdminUser, session: WriteSession, step: Annotated[int, Form()]
+) -> Response:
+    """One place up (step -1) or down (step 1) in the order forms and summaries use."""
+    if step not in (-1, 1):
+        raise BadInput(f"指标 {metric_id} 只能上移或下移一位")
+    move_metric(session, metric_id, step, user.user_id)
+    return RedirectResponse(CATALOGUE, status_code=303)
+
+
+@router.post("/network/tallies/metrics/{metric_id}/active")
+def metric_active(
+    metric_id: int, user: AdminUser, session: WriteSession, active: Annotated[bool, Form()]
+) -> Response:
+    set_metric_active(session, metric_id, active, user.user_id)
+    return RedirectResponse(CATALOGUE, status_code=303)
 
 
 @router.get("/network/directives", response_class=HTMLResponse)
