@@ -50,13 +50,13 @@ DEFAULT_CAPACITY = 500_000
 DEFAULT_MIN_LENGTH = 8
 # Candidates checked per add, most shared bands first: bounds the cost of an
 # add when a stream is full of one template.
-DEFAULT_MAX_CANDIDATES = 32
+DEFAULT_MAX_CANDIDATES = 16
 # Documents kept per LSH bucket, newest last. A stream full of one template piles
 # thousands of siblings into the same buckets, and reading them all made every add
 # slower as a run grew (1.8k items/s falling to 1.1k by 460k items); the newest
 # few of a bucket are the likeliest copies, and a copy folds onto its cluster's
 # root whichever sibling it matched.
-BUCKET_LIMIT = 24
+BUCKET_LIMIT = 12
 
 FoldKind = Literal["exact", "near"]
 
