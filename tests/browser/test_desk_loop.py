@@ -5,10 +5,9 @@ commission; the responder replies; the analyst closes and publishes; the feed ha
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from tests.web.conftest import PASSWORD
@@ -17,17 +16,6 @@ from yuqing.store.models import Claim, ClaimMatch, Item
 from yuqing.text import matching_form
 
 CLAIM = "核酸检测点有病毒"
-
-
-@pytest.fixture
-def browser(chromium_path: str) -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -49,8 +49,11 @@ def mail_replies_command(
     """File departments' e-mailed replies (subject with 督办#N) on their cases."""
     config = settings()
     db = open_database(config)
-    require_current(db)
-    summary = file_mail_replies(db, _messages(path), config.data_dir)
+    try:
+        require_current(db)
+        summary = file_mail_replies(db, _messages(path), config.data_dir / "attachments")
+    finally:
+        db.dispose()
     console.print(
         f"filed {summary.filed}, already filed {summary.duplicates}, "
         f"quarantined {summary.quarantined}"

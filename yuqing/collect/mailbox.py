@@ -3,7 +3,9 @@ folder, an mbox file or an IMAP mailbox, filed under the sender's unit.
 
 A source of kind ``mail`` has config ``path`` (a folder of .eml files, one .eml or an
 .mbox) or ``imap`` ({host, port, username, password, folder, ssl}). Reports are kept
-once per Message-ID; a message from an address no officer has is quarantined.
+once per Message-ID; a message from an address no officer has is quarantined. A
+responder's message whose subject names a case (督办#N) is that case's reply instead
+(``yuqing.collect.case_replies``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from yuqing.collect.case_replies import file_case_reply, is_case_reply
 from yuqing.collect.ingest import IngestSummary, SourceInfo
 from yuqing.collect.mail import (
     ImapSettings,
@@ -142,6 +145,8 @@ def _file_report(session: Session, message: MailReport, tz: ZoneInfo, folder: Pa
     )
     if known is not None:
         return "duplicate"
+    if is_case_reply(session, message):  # a department answering a case (督办#N)
+        return file_case_reply(session, message, folder)
     officer = session.scalar(
         select(User).where(func.lower(User.email) == message.sender.lower(), User.active)
     )

@@ -1,4 +1,4 @@
-"""The triage queue: which items need judgement, filtered as a saved view describes."""
+"""The triage queue: which items (or events) need judgement, filtered as a saved view describes."""
 
 from __future__ import annotations
 
@@ -7,23 +7,29 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from yuqing.errors import BadInput
-from yuqing.store.models import ClaimMatch, Item, ItemStatus, RuleHit
+from yuqing.store.models import ClaimMatch, Event, Item, ItemStatus, RuleHit
 from yuqing.text import matching_form
 
 OPEN_STATUSES = (ItemStatus.NEW.value, ItemStatus.IN_REVIEW.value)
 FLAGS = {"rule": "命中规则", "claim": "疑似谣言", "privacy": "个人信息泄露线索"}
+KINDS = {"item": "信息", "event": "事件"}
 PER_PAGE = 50
 _SEVERITY_ORDER = case((Item.severity == "serious", 0), (Item.severity == "major", 1), else_=2)
+_EVENT_SEVERITY_ORDER = case(
+    (Event.severity == "serious", 0), (Event.severity == "major", 1), else_=2
+)
 
 
 @dataclass
 class QueueFilters:
-    """The queue's filters; their query string is what a saved view stores."""
+    """The queue's filters; their query string is what a saved view stores. Events
+    (``kind="event"``) have status, severity and a title to search, no tags or flags."""
 
+    kind: str = "item"
     statuses: list[str] = field(default_factory=lambda: list(OPEN_STATUSES))
     severity: str = ""
     tag: str = ""
@@ -38,6 +44,9 @@ class QueueFilters:
         getlist = getattr(params, "getlist", None)
         raw = getlist("status") if getlist else params.get("status", [])
         statuses = [s for s in ([raw] if isinstance(raw, str) else raw) if s]
+        kind = str(params.get("kind", "") or "item")
+        if kind not in KINDS:
+            raise BadInput(f"未知的队列类别：{kind}")
         flag = str(params.get("flag", "") or "")
         if flag and flag not in FLAGS:
             raise BadInput(f"未知的筛选项：{flag}")
@@ -46,6 +55,7 @@ class QueueFilters:
         except ValueError as exc:
             raise BadInput(f"页码应为数字：{params.get('page')}") from exc
         return cls(
+            kind=kind,
             statuses=statuses or list(OPEN_STATUSES),
             severity=str(params.get("severity", "") or ""),
             tag=str(params.get("tag", "") or "").strip(),
@@ -57,7 +67,8 @@ class QueueFilters:
 
     def query_string(self) -> str:
         """The filters (not the page) as a query string."""
-        pairs: list[tuple[str, str]] = [("status", s) for s in self.statuses]
+        pairs: list[tuple[str, str]] = [("kind", self.kind)] if self.kind != "item" else []
+        pairs += [("status", s) for s in self.statuses]
         for key in ("severity", "tag", "flag", "q"):
             if value := getattr(self, key):
                 pairs.append((key, value))
@@ -72,6 +83,7 @@ class QueuePage:
     total: int
     page: int
     pages: int
+    events: list[Event] = field(default_factory=list)  # the page, when the queue is of events
 
 
 def queue_statement(filters: QueueFilters, user_id: int) -> Select[Item]:
@@ -96,6 +108,8 @@ def queue_statement(filters: QueueFilters, user_id: int) -> Select[Item]:
 
 def triage_queue(session: Session, filters: QueueFilters, user_id: int) -> QueuePage:
     """One page of the queue: most severe first, then the hottest, then the newest."""
+    if filters.kind == "event":
+        return event_queue(session, filters, user_id)
     stmt = queue_statement(filters, user_id)
     items = list(
         session.scalars(
@@ -109,6 +123,30 @@ def triage_queue(session: Session, filters: QueueFilters, user_id: int) -> Queue
     start = (filters.page - 1) * PER_PAGE
     pages = max(1, -(-total // PER_PAGE))
     return QueuePage(items[start : start + PER_PAGE], total, filters.page, pages)
+
+
+def event_queue(session: Session, filters: QueueFilters, user_id: int) -> QueuePage:
+    """Events still standing (not merged into another) in the chosen statuses."""
+    where: list[ColumnElement[bool]] = [
+        Event.merged_into_id.is_(None),
+        Event.status.in_(filters.statuses),
+    ]
+    if filters.severity:
+        where.append(Event.severity == filters.severity)
+    if filters.mine:
+        where.append(Event.locked_by_id == user_id)
+    if filters.q:
+        where.append(Event.title.contains(filters.q.strip(), autoescape=True))
+    total = session.scalar(select(func.count()).select_from(Event).where(*where)) or 0
+    events = session.scalars(
+        select(Event)
+        .where(*where)
+        .order_by(_EVENT_SEVERITY_ORDER, Event.heat.desc(), Event.last_seen.desc(), Event.id)
+        .limit(PER_PAGE)
+        .offset((filters.page - 1) * PER_PAGE)
+    ).all()
+    pages = max(1, -(-total // PER_PAGE))
+    return QueuePage([], total, filters.page, pages, events=list(events))
 
 
 def count_open(session: Session) -> int:

@@ -252,6 +252,12 @@ class ItemQuery:
     unit_ids: Sequence[int] = ()
     topics: Sequence[str] = ()
     statuses: Sequence[str] = ()
+    sentiments: Sequence[str | None] = ()  # None: not analysed yet
+    event_ids: Sequence[int] = ()
+    place_codes: Sequence[str] = ()  # items mentioning any of these places
+    rule_ids: Sequence[int] = ()  # items any of these watch rules hit
+    claim_ids: Sequence[int] = ()  # items matched to any of these claims (not rejected)
+    local_only: bool = False  # about the desk's own area (涉我)
     sort: Sort = "time"
     limit: int = 50
     offset: int = 0
@@ -298,14 +304,37 @@ def _column_clauses(query: ItemQuery, params: dict[str, object]) -> list[str]:
         ("unit_id", query.unit_ids),
         ("topic", query.topics),
         ("status", query.statuses),
+        ("event_id", query.event_ids),
     ):
         if values:
-            names = []
-            for i, value in enumerate(values):
-                params[f"{column}_{i}"] = value
-                names.append(f":{column}_{i}")
-            clauses.append(f"items.{column} IN ({', '.join(names)})")
+            clauses.append(f"items.{column} IN {_listed(column, values, params)}")
+    if query.sentiments:
+        known = [s for s in query.sentiments if s is not None]
+        either = [f"items.sentiment IN {_listed('sentiment', known, params)}"] if known else []
+        either += ["items.sentiment IS NULL"] if None in query.sentiments else []
+        clauses.append("(" + " OR ".join(either) + ")")
+    if query.local_only:
+        params["local_only"] = True
+        clauses.append("items.is_local = :local_only")
+    for table, column, values, extra in (
+        ("item_places", "code", query.place_codes, ""),
+        ("rule_hits", "rule_id", query.rule_ids, ""),
+        ("claim_matches", "claim_id", query.claim_ids, " AND claim_matches.status <> 'rejected'"),
+    ):
+        if values:
+            listed = _listed(column, values, params)
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM {table} WHERE {table}.item_id = items.id "
+                f"AND {table}.{column} IN {listed}{extra})"
+            )
     return clauses
+
+
+def _listed(name: str, values: Sequence[object], params: dict[str, object]) -> str:
+    """``(:name_0, :name_1, …)`` with the values bound."""
+    for i, value in enumerate(values):
+        params[f"{name}_{i}"] = value
+    return "(" + ", ".join(f":{name}_{i}" for i in range(len(values))) + ")"
 
 
 def _statement(sql: str, params: dict[str, object]) -> TextClause:

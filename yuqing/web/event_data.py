@@ -1,18 +1,19 @@
-"""One event's page: its facts, its volume over time, its items."""
+"""One event's page: its facts, its volume over time, its items, its triage and cases."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from yuqing.store.models import (
-    Event,
-    Item,
-)
+from yuqing.desk import triage
+from yuqing.desk.cases import STATUS_LABELS as CASE_STATUS_LABELS
+from yuqing.errors import NotFound
+from yuqing.store.models import Case, Event, Item, TriageNote
 from yuqing.web.overview_data import MAX_DAYS, EventRow, Period, Volume, event_rows, volume
 
 EVENT_PAGE = 30
@@ -26,6 +27,42 @@ class EventDetail:
     listed: int
     page: int
     pages: int
+    status: str
+    severity: str | None
+
+
+@dataclass(frozen=True)
+class EventTriage:
+    """The event page's triage panel: who holds the lock, the notes, the cases opened."""
+
+    holder: str | None
+    mine: bool
+    locked_until: datetime | None  # while held
+    notes: Sequence[tuple[TriageNote, str]]
+    cases: Sequence[Case]
+    statuses: dict[str, str]
+    severities: dict[str, str]
+    case_statuses: dict[str, str]
+
+
+def event_triage(session: Session, event_id: int, user_id: int) -> EventTriage:
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"事件 {event_id} 不存在")
+    holder = triage.lock_holder(session, event)
+    cases = session.scalars(
+        select(Case).where(Case.event_id == event_id).order_by(Case.created_at, Case.id)
+    ).all()
+    return EventTriage(
+        holder=holder.display_name if holder else None,
+        mine=bool(holder and holder.id == user_id),
+        locked_until=event.locked_until if holder else None,
+        notes=triage.notes(session, event_id, kind="event"),
+        cases=cases,
+        statuses=triage.STATUSES,
+        severities=triage.SEVERITIES,
+        case_statuses=CASE_STATUS_LABELS,
+    )
 
 
 def event_detail(
@@ -52,6 +89,8 @@ def event_detail(
         listed=listed,
         page=max(page, 1),
         pages=max(1, -(-listed // EVENT_PAGE)),
+        status=event.status,
+        severity=event.severity,
     )
 
 

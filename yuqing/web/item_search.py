@@ -1,19 +1,28 @@
-"""The item list's filters: from request parameters to a search and its rows."""
+"""The item list's filters: from request parameters to a search and its rows.
+
+The filters are the ones the overview counts by (topic, place, 涉我, sentiment, watch
+rule, claim, event), so a figure's link lists exactly the items it counts.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from yuqing.store.models import Item, Source, Unit
+from yuqing.analyse.topics import Taxonomy
+from yuqing.errors import BadInput
+from yuqing.store.models import Claim, Event, Item, ItemPlace, Source, Unit, WatchRule
 from yuqing.store.search import ItemQuery, Sort, count_items, search_item_ids
 from yuqing.text import matching_form
 
 PER_PAGE = 50
+PLACE_CHOICES = 100
+SENTIMENTS = {"negative": "负面", "neutral": "中性", "positive": "正面", "unanalysed": "未分析"}
 
 
 @dataclass
@@ -27,10 +36,20 @@ class ItemFilters:
     unit: int | None = None
     topic: str = ""
     status: str = ""
+    place: str = ""  # a place code, or a place's name
+    local: bool = False  # 涉我: about the desk's own area
+    sentiment: str = ""  # a key of SENTIMENTS
+    rule: int | None = None
+    claim: int | None = None
+    event: int | None = None
     sort: Sort = "time"
     page: int = 1
 
-    def to_query(self, tz: ZoneInfo, per_page: int = PER_PAGE) -> ItemQuery:
+    def __post_init__(self) -> None:
+        if self.sentiment and self.sentiment not in SENTIMENTS:
+            raise BadInput(f"未知的情感倾向：{self.sentiment}（可选 {'、'.join(SENTIMENTS)}）")
+
+    def to_query(self, session: Session, tz: ZoneInfo, per_page: int = PER_PAGE) -> ItemQuery:
         """Dates are whole local days: since's midnight up to the midnight after until."""
         since = datetime.combine(self.since, time(0), tz) if self.since else None
         until = (
@@ -44,10 +63,32 @@ class ItemFilters:
             unit_ids=[self.unit] if self.unit else [],
             topics=[self.topic] if self.topic else [],
             statuses=[self.status] if self.status else [],
+            sentiments=[_sentiment_value(self.sentiment)] if self.sentiment else [],
+            event_ids=[self.event] if self.event else [],
+            place_codes=place_codes(session, self.place),
+            rule_ids=[self.rule] if self.rule else [],
+            claim_ids=[self.claim] if self.claim else [],
+            local_only=self.local,
             sort=self.sort,
             limit=per_page,
             offset=(max(self.page, 1) - 1) * per_page,
         )
+
+
+def _sentiment_value(key: str) -> str | None:
+    return None if key == "unanalysed" else key
+
+
+def place_codes(session: Session, place: str) -> list[str]:
+    """A place as the codes items carry: a code as given; a name as every code known by it."""
+    place = place.strip()
+    if not place or place.isdigit():
+        return [place] if place else []
+    codes = set(session.scalars(select(ItemPlace.code).where(ItemPlace.name == place).distinct()))
+    codes |= {c for c in session.scalars(select(Unit.code).where(Unit.name == place)) if c}
+    # A name no item mentions stays as the only "code", which matches no item: the list
+    # is empty, as it should be, rather than unfiltered.
+    return sorted(codes) or [place]
 
 
 @dataclass
@@ -67,13 +108,37 @@ def find_items(session: Session, query: ItemQuery) -> ItemPage:
     return ItemPage([rows[i] for i in ids if i in rows], total, page, pages)
 
 
-def filter_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
+def topic_names(topics: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """The configured taxonomy's topics (settings.topics), or the built-in one's."""
+    return (Taxonomy.from_mapping(topics) if topics else Taxonomy.default()).names
+
+
+def filter_choices(
+    session: Session, topics: Mapping[str, Sequence[str]]
+) -> dict[str, list[tuple[str, str]]]:
     """Options for the filter form's drop-downs."""
     sources = session.execute(select(Source.id, Source.name).order_by(Source.name)).all()
     units = session.execute(select(Unit.id, Unit.name, Unit.path).order_by(Unit.path)).all()
-    topics = session.scalars(select(Item.topic).where(Item.topic.is_not(None)).distinct()).all()
+    mentions = func.count().label("mentions")
+    places = session.execute(
+        select(ItemPlace.code, func.min(ItemPlace.name), mentions)
+        .group_by(ItemPlace.code)
+        .order_by(mentions.desc(), ItemPlace.code)
+        .limit(PLACE_CHOICES)
+    ).all()
+    rules = session.execute(select(WatchRule.id, WatchRule.name).order_by(WatchRule.name)).all()
+    claims = session.execute(select(Claim.id, Claim.text).order_by(Claim.id.desc())).all()
     return {
         "sources": [(str(i), name) for i, name in sources],
         "units": [(str(i), "　" * (path.count("/") - 2) + name) for i, name, path in units],
-        "topics": [(t, t) for t in sorted(t for t in topics if t)],
+        "topics": [(t, t) for t in topic_names(topics)],
+        "places": [(code, name) for code, name, _ in places],
+        "sentiments": list(SENTIMENTS.items()),
+        "rules": [(str(i), name) for i, name in rules],
+        "claims": [(str(i), text[:40]) for i, text in claims],
     }
+
+
+def event_title(session: Session, event_id: int | None) -> str | None:
+    """The title of the event the list is filtered to, for the filter's label."""
+    return session.scalar(select(Event.title).where(Event.id == event_id)) if event_id else None

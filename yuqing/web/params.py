@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Query
 
 from yuqing.errors import BadInput
+from yuqing.store.search import Sort
+from yuqing.web.item_search import ItemFilters
 
 
 def parse_date(value: str | None) -> date | None:
@@ -23,3 +28,43 @@ def parse_int(value: str | None) -> int | None:
         return int(value)
     except ValueError as exc:
         raise BadInput(f"应为数字：{value}") from exc
+
+
+def item_filters(
+    q: str = "",
+    since: Annotated[str | None, Query(description="本地日期 YYYY-MM-DD")] = None,
+    until: Annotated[str | None, Query(description="本地日期 YYYY-MM-DD")] = None,
+    source: Annotated[str | None, Query(description="来源编号")] = None,
+    unit: Annotated[str | None, Query(description="单位编号")] = None,
+    topic: str = "",
+    status: str = "",
+    place: Annotated[str, Query(description="地点代码或名称")] = "",
+    local: Annotated[str, Query(description="1：只看涉我信息")] = "",
+    sentiment: Annotated[str, Query(description="negative、neutral、positive、unanalysed")] = "",
+    rule: Annotated[str | None, Query(description="监测规则编号")] = None,
+    claim: Annotated[str | None, Query(description="辟谣库条目编号")] = None,
+    event: Annotated[str | None, Query(description="事件编号")] = None,
+    sort: Sort = "time",
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> ItemFilters:
+    """The item list's filters from the query string (the list and its exports share them)."""
+    return ItemFilters(
+        q=q.strip(),
+        since=parse_date(since),
+        until=parse_date(until),
+        source=parse_int(source),
+        unit=parse_int(unit),
+        topic=topic,
+        status=status,
+        place=place.strip(),
+        local=local in ("1", "true", "on"),
+        sentiment=sentiment,
+        rule=parse_int(rule),
+        claim=parse_int(claim),
+        event=parse_int(event),
+        sort=sort,
+        page=page,
+    )
+
+
+ItemFiltersDep = Annotated[ItemFilters, Depends(item_filters)]

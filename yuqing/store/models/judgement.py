@@ -39,8 +39,11 @@ class Event(CreatedAt, Base):
     heat: Mapped[float] = mapped_column(Float, default=0.0)
     trend: Mapped[str | None] = mapped_column(String(10))
     signature: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    # Triage (研判), as on items: status, severity and the who-is-working lock.
     status: Mapped[str] = mapped_column(String(20), default="new")
     severity: Mapped[str | None] = mapped_column(String(20))
+    locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     curated: Mapped[bool] = mapped_column(Boolean, default=False)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
 
@@ -164,12 +167,17 @@ class Attachment(CreatedAt, Base):
 
 
 class TriageNote(CreatedAt, Base):
-    """An analyst's note on an item in the triage queue."""
+    """An analyst's note on an item or an event in the triage queue (one of the two)."""
 
     __tablename__ = "triage_notes"
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), index=True
+    )
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
 

@@ -12,12 +12,10 @@ from fastapi.responses import Response
 
 from yuqing.desk import cases, exports
 from yuqing.desk.exports import ExportFile, Table
-from yuqing.store.search import Sort
 from yuqing.store.types import utcnow
 from yuqing.web.deps import DeskUser, SettingsDep, WriteSession
-from yuqing.web.item_search import ItemFilters
 from yuqing.web.overview_data import resolve_period
-from yuqing.web.params import parse_date, parse_int
+from yuqing.web.params import ItemFiltersDep, parse_date, parse_int
 
 router = APIRouter()
 Format = Literal["csv", "xlsx"]
@@ -41,26 +39,10 @@ def export_items(
     user: DeskUser,
     session: WriteSession,
     settings: SettingsDep,
-    q: str = "",
-    since: Annotated[str | None, Query()] = None,
-    until: Annotated[str | None, Query()] = None,
-    source: Annotated[str | None, Query()] = None,
-    unit: Annotated[str | None, Query()] = None,
-    topic: str = "",
-    status: str = "",
-    sort: Sort = "time",
+    filters: ItemFiltersDep,
 ) -> Response:
-    filters = ItemFilters(
-        q=q.strip(),
-        since=parse_date(since),
-        until=parse_date(until),
-        source=parse_int(source),
-        unit=parse_int(unit),
-        topic=topic,
-        status=status,
-        sort=sort,
-    )
-    table = exports.items_table(session, filters.to_query(settings.tz), settings.tz)
+    """The item list as it is filtered (every filter of /items), all pages."""
+    table = exports.items_table(session, filters.to_query(session, settings.tz), settings.tz)
     return _send(request, session, user.user_id, table, fmt)
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from yuqing.desk import factchecks, triage, views
-from yuqing.desk.queue import FLAGS, QueueFilters, triage_queue
+from yuqing.desk.queue import FLAGS, KINDS, QueueFilters, triage_queue
 from yuqing.errors import BadInput
 from yuqing.store.models import Role, User, UserRole
 from yuqing.web.deps import DeskUser, ReadSession, TemplatesDep, WriteSession
@@ -46,10 +46,12 @@ def triage_page(
         "statuses": triage.STATUSES,
         "severities": triage.SEVERITIES,
         "flags": FLAGS,
+        "kinds": KINDS,
         "people": desk_people(session),
         "query": filters.query_string(),
     }
-    name = "desk/_triage_rows.html" if request.headers.get("HX-Request") else "desk/triage.html"
+    rows = "desk/_triage_events.html" if filters.kind == "event" else "desk/_triage_rows.html"
+    name = rows if request.headers.get("HX-Request") else "desk/triage.html"
     return templates.TemplateResponse(request, name, context)
 
 
@@ -61,11 +63,14 @@ def triage_bulk(
     ids: Annotated[list[int], Form()] = [],  # noqa: B006 - FastAPI reads the default only
     value: Annotated[str, Form()] = "",
     query: Annotated[str, Form()] = "",
+    kind: Annotated[triage.Kind, Form()] = "item",
 ) -> Response:
     if action == "status":
-        triage.set_status(session, ids, value, user.user_id)
+        triage.set_status(session, ids, value, user.user_id, kind=kind)
     elif action == "severity":
-        triage.set_severity(session, ids, value, user.user_id)
+        triage.set_severity(session, ids, value, user.user_id, kind=kind)
+    elif kind == "event":
+        raise BadInput(f"事件不支持批量操作“{action}”，只能设置状态或严重程度")
     elif action == "assign":
         triage.assign(session, ids, int(value) if value else None, user.user_id)
     elif action in ("tag", "untag"):
@@ -140,13 +145,32 @@ def item_claim(
     return back(f"/items/{item_id}")
 
 
+@router.post("/events/{event_id}/lock")
+def event_lock(event_id: int, user: DeskUser, session: WriteSession) -> Response:
+    triage.take_lock(session, event_id, user.user_id, kind="event")
+    return back(f"/events/{event_id}")
+
+
+@router.post("/events/{event_id}/unlock")
+def event_unlock(event_id: int, user: DeskUser, session: WriteSession) -> Response:
+    triage.release_lock(session, event_id, user.user_id, kind="event")
+    return back(f"/events/{event_id}")
+
+
 @router.post("/events/{event_id}/triage")
 def event_triage(
     event_id: int,
     user: DeskUser,
     session: WriteSession,
-    status: Annotated[str, Form()],
-    severity: Annotated[str, Form()] = "",
+    status: Annotated[str, Form()] = "",
+    severity: Annotated[str | None, Form()] = None,
+    note: Annotated[str, Form()] = "",
 ) -> Response:
-    triage.set_event_triage(session, event_id, user.user_id, status=status, severity=severity)
+    """An event's status, severity and a note; each only if given."""
+    if status:
+        triage.set_status(session, [event_id], status, user.user_id, kind="event")
+    if severity is not None:
+        triage.set_severity(session, [event_id], severity, user.user_id, kind="event")
+    if note.strip():
+        triage.add_note(session, event_id, note, user.user_id, kind="event")
     return back(f"/events/{event_id}")

@@ -18,7 +18,7 @@ from yuqing.analyse.event_edits import merge_events, split_event
 from yuqing.errors import NotFound
 from yuqing.store.models import ITEM_STATUS_LABELS
 from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
-from yuqing.web.event_data import event_detail
+from yuqing.web.event_data import event_detail, event_triage
 from yuqing.web.overview_data import (
     Count,
     Overview,
@@ -78,6 +78,7 @@ def event_list(
         "total": total,
         "page": page,
         "pages": max(1, -(-total // EVENTS_PER_PAGE)),
+        "statuses": ITEM_STATUS_LABELS,
     }
     return templates.TemplateResponse(request, "events.html", context)
 
@@ -99,6 +100,7 @@ def event_page(
         "user": user,
         "detail": detail,
         "chart": volume_chart(detail.volume),
+        "triage": event_triage(session, event_id, user.user_id),
         "statuses": ITEM_STATUS_LABELS,
         "tz": settings.tz,
     }

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from yuqing.errors import NotFound
 from yuqing.store.models import ITEM_STATUS_LABELS, Item
-from yuqing.store.search import Sort
 from yuqing.web.deps import AnyUser, DeskUser, ReadSession, SettingsDep, TemplatesDep
 from yuqing.web.item_analysis import item_analysis, item_triage
-from yuqing.web.item_search import ItemFilters, filter_choices, find_items
-from yuqing.web.params import parse_date, parse_int
+from yuqing.web.item_search import event_title, filter_choices, find_items
+from yuqing.web.params import ItemFiltersDep
 from yuqing.web.security import ANY_USER
 
 router = APIRouter()
@@ -31,33 +28,15 @@ def item_list(
     session: ReadSession,
     settings: SettingsDep,
     templates: TemplatesDep,
-    q: str = "",
-    since: Annotated[str | None, Query()] = None,
-    until: Annotated[str | None, Query()] = None,
-    source: Annotated[str | None, Query()] = None,
-    unit: Annotated[str | None, Query()] = None,
-    topic: str = "",
-    status: str = "",
-    sort: Sort = "time",
-    page: Annotated[int, Query(ge=1)] = 1,
+    filters: ItemFiltersDep,
 ) -> Response:
-    filters = ItemFilters(
-        q=q.strip(),
-        since=parse_date(since),
-        until=parse_date(until),
-        source=parse_int(source),
-        unit=parse_int(unit),
-        topic=topic,
-        status=status,
-        sort=sort,
-        page=page,
-    )
-    result = find_items(session, filters.to_query(settings.tz))
+    result = find_items(session, filters.to_query(session, settings.tz))
     context = {
         "user": user,
         "filters": filters,
         "result": result,
-        "choices": filter_choices(session),
+        "choices": filter_choices(session, settings.topics),
+        "event_title": event_title(session, filters.event),
         "statuses": ITEM_STATUS_LABELS,
         "tz": settings.tz,
         "query_string": str(request.query_params),
