@@ -14,6 +14,7 @@ import argparse
 import random
 import tempfile
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from sqlalchemy import insert
 from bench.common import console
 from yuqing.analyse.topics import DEFAULT_TOPICS
 from yuqing.reports import workflow as wf
+from yuqing.reports.charts import forget_drawn
 from yuqing.reports.render import load_document, render
 from yuqing.reports.series import ensure_default_series, get_series
 from yuqing.reports.windows import daily_window
@@ -101,10 +103,61 @@ def fill(db: Database, items: int, rng: random.Random) -> None:
                 session.execute(insert(ClaimMatch), matches)
 
 
-def timed(label: str, started: float, figures: dict[str, float]) -> float:
-    now = time.perf_counter()
-    figures[label] = now - started
-    return now
+FORMATS = ("docx", "pdf", "html", "md")
+TARGET_MS = 2000
+
+
+@dataclass
+class Run:
+    """One report drafted and rendered: wall and CPU seconds per step."""
+
+    wall: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)
+    items: int = 0
+
+    def step(self, label: str, wall: float, cpu: float) -> None:
+        self.wall[label], self.cpu[label] = wall, cpu
+
+
+def clocks() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def draft_and_render(db: Database, day: date) -> Run:
+    run = Run()
+    forget_drawn()  # a new report's charts are new: draw them again
+    now = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=2)
+    wall, cpu = clocks()
+    with db.transaction() as session:
+        ensure_default_series(session, "基准测试舆情专班")
+        report = wf.create_draft(
+            session, get_series(session, "daily"), daily_window(day, TZ), wf.SYSTEM, now
+        )
+        report_id = report.id
+    with db.reading() as session:
+        doc = load_document(session, report_id, TZ, "基准测试舆情专班")
+    run.items = int(doc.figures["items"]["value"])
+    for label in ("draft (assemble + store)", *(f"render {fmt}" for fmt in FORMATS)):
+        if label.startswith("render"):
+            run.sizes[label[7:]] = len(render(doc, label[7:]).data)
+        then_wall, then_cpu = clocks()
+        run.step(label, then_wall - wall, then_cpu - cpu)
+        wall, cpu = then_wall, then_cpu
+    return run
+
+
+def report(title: str, run: Run) -> None:
+    console.print(f"[bold]{title}[/bold]  ({run.items} items counted)")
+    console.print(f"  {'step':<26} {'wall ms':>9} {'cpu ms':>9}")
+    for label, seconds in run.wall.items():
+        console.print(f"  {label:<26} {seconds * 1000:9.1f} {run.cpu[label] * 1000:9.1f}")
+    wall, cpu = sum(run.wall.values()) * 1000, sum(run.cpu.values()) * 1000
+    verdict = "meets" if wall < TARGET_MS else "misses"
+    console.print(
+        f"  {'draft + render, total':<26} {wall:9.1f} {cpu:9.1f}"
+        f"  ({verdict} the target < {TARGET_MS} ms wall)"
+    )
 
 
 def main() -> None:
@@ -121,27 +174,14 @@ def main() -> None:
         console.print(
             f"{args.items} items of one day written in {time.perf_counter() - started:.1f} s"
         )
-        figures: dict[str, float] = {}
-        now = datetime(2026, 11, 17, 2, tzinfo=UTC)
-        started = time.perf_counter()
-        with db.transaction() as session:
-            ensure_default_series(session, "基准测试舆情专班")
-            report = wf.create_draft(
-                session, get_series(session, "daily"), daily_window(DAY, TZ), wf.SYSTEM, now
-            )
-            report_id = report.id
-        with db.reading() as session:
-            doc = load_document(session, report_id, TZ, "基准测试舆情专班")
-        mark = timed("draft (assemble + store)", started, figures)
-        sizes = {}
-        for fmt in ("docx", "pdf", "html", "md"):
-            sizes[fmt] = len(render(doc, fmt).data)
-            mark = timed(f"render {fmt}", mark, figures)
-        total = sum(figures.values())
-        for label, seconds in figures.items():
-            console.print(f"{label:<26} {seconds * 1000:8.1f} ms")
-        console.print(f"{'draft + render, total':<26} {total * 1000:8.1f} ms  (target < 2000 ms)")
-        console.print(f"items counted: {doc.figures['items']['value']}; sizes: {sizes}")
+        # The first report of a process also loads fonts, chart and PDF machinery once;
+        # the second is what a running server pays for each report.
+        report("first report in a fresh process", draft_and_render(db, DAY))
+        report("next report (warm process)", draft_and_render(db, DAY))
+        console.print(
+            f"sizes: {draft_and_render(db, DAY).sizes}; cpu ms is this process's own time, "
+            "wall ms includes waiting for a shared CPU"
+        )
         db.dispose()
 
 

@@ -107,12 +107,14 @@ def add_person(session: Session, username: str, name: str, role: Role, unit: Uni
 
 
 def seed(session: Session) -> World:
-    city = add_unit(session, "测试市", "city", code="990100")
+    # Units exist (and are expected to report) from a week before the window.
+    since = START - timedelta(days=7)
+    city = add_unit(session, "测试市", "city", code="990100", created_at=since)
     units = {
-        name: add_unit(session, name, "district", parent=city, code=code)
+        name: add_unit(session, name, "district", parent=city, code=code, created_at=since)
         for name, code in (("昆都仑区", "150203"), ("青山区", "150204"), ("东河区", "150202"))
     }
-    health = add_unit(session, "市卫生健康委员会", "department", parent=city)
+    health = add_unit(session, "市卫生健康委员会", "department", parent=city, created_at=since)
     for role in (Role.EDITOR, Role.ANALYST, Role.SIGNER, Role.ADMIN):
         name = {"signer": "王签发", "editor": "李编辑"}.get(role.value, role.value)
         add_person(session, role.value, name, role, None)

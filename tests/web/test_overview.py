@@ -210,9 +210,25 @@ def test_chart_links_lead_to_the_items_counted(demo: Demo) -> None:
         s["data"][busiest] for s in days["series"]
     )
     places = charts["places"]
-    assert parse_qs(urlsplit(places["links"][0]).query)["q"] == [places["labels"][0]]
     with demo.db.reading() as s:
         assert [c.label for c in top_places(s, period)] == places["labels"]
+        codes = [c.key for c in top_places(s, period)]
+    assert [parse_qs(urlsplit(link).query)["place"] for link in places["links"]] == [
+        [code] for code in codes
+    ]
+
+
+@pytest.mark.parametrize("name", ["places", "rules", "sentiment"])
+def test_every_place_rule_and_sentiment_leads_to_exactly_the_items_it_counts(
+    demo: Demo, name: str
+) -> None:
+    """These links used to fall back to a text search; now each has its own filter."""
+    chart = chart_data(demo.client.get("/overview").text)[name]
+    assert chart["links"] and all(chart["links"])
+    assert any(chart["values"])
+    for label, value, link in zip(chart["labels"], chart["values"], chart["links"], strict=True):
+        assert "q=" not in link
+        assert listed_total(demo.client, link) == value, (name, label)
 
 
 def test_a_single_day_is_drawn_by_the_hour(demo: Demo) -> None:
@@ -340,7 +356,7 @@ def test_item_page_shows_its_analysis(analyst: TestClient, web_db: Database) -> 
         "口罩涨价",
         "谣言",
         "口罩将停止供应",
-        "相似度 0.81 · 待核对",
+        '相似度 0.81 · <span class="match-status">待核对</span>',
         "另有 1 条副本",
         "疑似个人信息泄露",
         "手机号 2 处",
@@ -416,6 +432,6 @@ def test_hour_buckets_on_both_backends(db: Database) -> None:
     assert hours.local == 2 and len(hours.buckets) == 24
     assert [b.total for b in days.buckets] == [0, 0, 0, 0, 0, 3, 1]
     assert whole.volume.total == 4 and [e.id for e in whole.events] == [event_id]
-    assert whole.places == [Count("990102", "昆都仑区", 4, week.items_link(q="昆都仑区"))]
+    assert whole.places == [Count("990102", "昆都仑区", 4, week.items_link(place="990102"))]
     assert detail is not None and detail.volume.hourly and detail.volume.total == 4
     assert detail.listed == 3 and copy_id not in {i.id for i in detail.items}

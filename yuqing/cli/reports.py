@@ -8,15 +8,16 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
 from yuqing.cli.common import console, open_database, settings
+from yuqing.errors import BadInput
 from yuqing.reports import workflow as wf
-from yuqing.reports.distribution import send_report
+from yuqing.reports.actions import distribute, draft_report, find_reports, take_step
 from yuqing.reports.render import FORMATS, default_unit, load_document, render
-from yuqing.reports.series import KINDS, add_series, ensure_default_series, get_series
+from yuqing.reports.series import KINDS, add_series, ensure_default_series
+from yuqing.reports.windows import Window
 from yuqing.store.migrate import require_current
-from yuqing.store.models import Report, ReportSeries, ReportStatus
+from yuqing.store.models import ReportStatus
 from yuqing.store.types import utcnow
 
 app = typer.Typer(no_args_is_help=True)
@@ -24,6 +25,15 @@ series_app = typer.Typer(no_args_is_help=True, help="Report series and their num
 app.add_typer(series_app, name="series")
 
 UserOption = Annotated[str, typer.Option("--user", "-u", help="Who does it (username).")]
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise BadInput(f"{option} 应为 YYYY-MM-DD 格式的日期：{value}") from exc
 
 
 @app.command("draft")
@@ -34,27 +44,43 @@ def draft(
     day: Annotated[
         str | None, typer.Option("--date", help="Report date YYYY-MM-DD (default today).")
     ] = None,
+    start: Annotated[
+        str | None, typer.Option(help="First day of a bulletin or period report.")
+    ] = None,
+    end: Annotated[str | None, typer.Option(help="Last day (inclusive), with --start.")] = None,
     event: Annotated[int | None, typer.Option(help="Event id, for a special report.")] = None,
     user: Annotated[str | None, typer.Option("--user", "-u", help="Drafting user.")] = None,
 ) -> None:
     """Draft a report from the data: the daily window ending on --date, the week of
-    --date, or one event."""
+    --date, the days --start to --end (情况通报: the assessment of those days), or one
+    event."""
     config = settings()
     db = open_database(config)
     require_current(db)
-    when = date.fromisoformat(day) if day else utcnow().astimezone(config.tz).date()
+    when = _date(day, "--date") or utcnow().astimezone(config.tz).date()
     with db.transaction() as session:
-        ensure_default_series(session, default_unit(config))
-        row = get_series(session, series)
         actor = wf.actor_for(session, user) if user else wf.SYSTEM
-        window = wf.window_for(row, config.tz, config.report_window_hour, when, event, session)
-        report = wf.create_draft(session, row, window, actor, utcnow(), event)
-        console.print(f"report {report.id} drafted: {report.title} ({window.label()})")
+        report = draft_report(
+            session,
+            config,
+            series,
+            actor,
+            utcnow(),
+            day=when,
+            event_id=event,
+            start=_date(start, "--start"),
+            end=_date(end, "--end"),
+        )
+        label = Window(report.window_start, report.window_end, config.tz).label()
+        console.print(f"report {report.id} drafted: {report.title} ({label})")
 
 
 @app.command("list")
 def list_reports(
     series: Annotated[str | None, typer.Option(help="Only this series.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Only this status: draft, in_review, approved, issued.")
+    ] = None,
 ) -> None:
     """Reports, newest first."""
     config = settings()
@@ -62,10 +88,7 @@ def list_reports(
     require_current(db)
     table = Table("id", "series", "number", "title", "window", "status", "signed")
     with db.reading() as session:
-        query = select(Report, ReportSeries).join(ReportSeries, ReportSeries.id == Report.series_id)
-        if series:
-            query = query.where(ReportSeries.code == series)
-        for report, row in session.execute(query.order_by(Report.window_end.desc()).limit(100)):
+        for report, row in find_reports(session, series=series, status=status).rows:
             table.add_row(
                 str(report.id),
                 row.name,
@@ -97,17 +120,13 @@ def render_report(
     console.print(f"report {report_id} written to {target} ({len(out.data)} bytes)")
 
 
-def _step(report_id: int, user: str, step: str) -> None:
-    db = open_database()
+def _step(report_id: int, user: str, step: str, reason: str = "") -> None:
+    config = settings()
+    db = open_database(config)
     require_current(db)
     with db.transaction() as session:
         actor = wf.actor_for(session, user)
-        if step == "submit":
-            report = wf.submit(session, report_id, actor)
-        elif step == "approve":
-            report = wf.approve(session, report_id, actor)
-        else:
-            report = wf.issue(session, report_id, actor, utcnow())
+        report = take_step(session, report_id, step, actor, config, utcnow(), reason)
         label = wf.STATUS_LABELS[ReportStatus(report.status)]
         number = f" 第{report.number}期" if report.number else ""
         console.print(f"report {report_id}: {label}{number}")
@@ -125,6 +144,16 @@ def approve(report_id: int, user: UserOption) -> None:
     _step(report_id, user, "approve")
 
 
+@app.command("return")
+def return_report(
+    report_id: int,
+    user: UserOption,
+    reason: Annotated[str, typer.Option(help="Why it goes back to draft.")] = "",
+) -> None:
+    """Return a report in review or approved to draft (signer)."""
+    _step(report_id, user, "return", reason)
+
+
 @app.command("issue")
 def issue(report_id: int, user: UserOption) -> None:
     """Issue an approved report: it takes the series' next number and is frozen (signer)."""
@@ -135,14 +164,17 @@ def issue(report_id: int, user: UserOption) -> None:
 def send(
     report_id: int,
     to: Annotated[list[str] | None, typer.Option("--to", help="Recipient; repeatable.")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", "-u", help="Who sends it (a signer).")
+    ] = None,
 ) -> None:
     """E-mail an issued report (DOCX and PDF) to the distribution list."""
     config = settings()
     db = open_database(config)
     require_current(db)
     with db.reading() as session:
-        doc = load_document(session, report_id, config.tz, default_unit(config))
-    sent = send_report(db, config, doc, to)
+        actor = wf.actor_for(session, user) if user else wf.SYSTEM
+    sent = distribute(db, config, report_id, actor, to)
     console.print(f"report {report_id} sent to {', '.join(sent.recipients)}")
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from yuqing.reports import figures as f
 from yuqing.reports import network_figures as nf
+from yuqing.reports import scan
 from yuqing.reports.content import Builder, Cell, fig_cell, link_cell, number_text
 from yuqing.reports.windows import Window
 
@@ -51,17 +52,17 @@ def assemble_overview(session: Session, scope: Scope, title: str) -> dict[str, A
     """The content of a daily, period or bulletin report."""
     b = Builder()
     window = scope.window
-    overall(b, session, window)
+    overall(b, session, window, scan.window_items(session, window))
     key_points(b, session, window)
     rumours(b, session, window)
     cases(b, session, window)
     network(b, session, scope)
-    communication(b, session, window)
+    communication(b, session, window, scan.channels(session, window))
     return b.content(scope.kind, title, window_json(window), None)
 
 
-def overall(b: Builder, session: Session, window: Window) -> None:
-    t = f.totals(session, window)
+def overall(b: Builder, session: Session, window: Window, items: scan.WindowItems) -> None:
+    t = items.totals
     s = b.section("overall", "舆情总体情况")
     share = f"{t.epidemic / t.total * 100:.1f}%" if t.total else "0%"
     s.para(
@@ -81,9 +82,9 @@ def overall(b: Builder, session: Session, window: Window) -> None:
     if len(parts) > 1:
         parts[-1] = "条。"
         s.para(*parts)
-    b.add_chart("volume", "信息量走势", "line", f.volume(session, window))
+    b.add_chart("volume", "信息量走势", "line", items.volume)
     s.chart("volume")
-    topics = f.topic_counts(session, window)
+    topics = items.topics
     if topics:
         b.add_chart("topics", "话题分布", "bar", [(name, n) for name, n in topics])
         s.chart("topics")
@@ -211,7 +212,7 @@ def network(b: Builder, session: Session, scope: Scope) -> None:
         )
 
 
-def communication(b: Builder, session: Session, window: Window) -> None:
+def communication(b: Builder, session: Session, window: Window, channels: scan.Channels) -> None:
     s = b.section("communication", "宣传引导工作")
     lines = nf.tallies(session, window)
     if lines:
@@ -224,7 +225,7 @@ def communication(b: Builder, session: Session, window: Window) -> None:
                 [t.name, t.measure, fig_cell(t.new, key), fig_cell(t.cumulative, f"{key}:total")]
             )
         s.table(["项目", "单位", "本期新增", "累计"], rows)
-    outlets = f.outlet_counts(session, window)
+    outlets = channels.outlets
     if outlets:
         for name, n in outlets:
             b.fig(f"items:outlet:{name}", f"{name}发稿", n, "篇")
@@ -232,7 +233,7 @@ def communication(b: Builder, session: Session, window: Window) -> None:
             ["媒体", "发稿（篇）"],
             [[name, fig_cell(n, f"items:outlet:{name}")] for name, n in outlets],
         )
-    units = f.unit_counts(session, window)
+    units = channels.units
     if units:
         for unit_id, name, n in units:
             b.fig(f"items:unit:{unit_id}", f"{name}报送信息", n)

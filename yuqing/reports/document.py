@@ -44,6 +44,12 @@ class Document:
     sections: list[dict[str, Any]]  # {"heading", "blocks"}; headings numbered
     figures: dict[str, dict[str, Any]]
     charts: dict[str, dict[str, Any]]
+    kind: str = "daily"
+
+    @property
+    def window_caption(self) -> str:
+        """What the window is to the reader: the period assessed, or the one monitored."""
+        return "考核期" if self.kind == "bulletin" else "监测时段"
 
     @property
     def issued(self) -> bool:
@@ -84,6 +90,7 @@ def build_document(
         sections=sections,
         figures=content.get("figures", {}),
         charts=content.get("charts", {}),
+        kind=str(content.get("kind", series.kind)),
     )
 
 

@@ -3,8 +3,6 @@ counts, listed with the same conditions the figure was computed with."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
@@ -13,6 +11,8 @@ from sqlalchemy.orm import Session
 from yuqing.errors import NotFound
 from yuqing.reports import figures as f
 from yuqing.reports import network_figures as nf
+from yuqing.reports.bulletin_records import assessment_page
+from yuqing.reports.record_page import RecordPage, RecordRow, field_row, page_of
 from yuqing.reports.windows import Window
 from yuqing.reports.workflow import assembled_at, latest_version
 from yuqing.store.models import (
@@ -28,25 +28,6 @@ from yuqing.store.models import (
     TallyMetric,
     Unit,
 )
-
-PER_PAGE = 50
-
-
-@dataclass(frozen=True)
-class RecordRow:
-    title: str
-    href: str | None
-    when: datetime | None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class RecordPage:
-    label: str
-    total: int
-    rows: list[RecordRow]
-    page: int
-    pages: int
 
 
 def report_window(report: Report, tz: Any) -> Window:
@@ -112,7 +93,7 @@ def records(session: Session, report: Report, key: str, tz: Any, page: int = 1) 
     if report.event_id is not None:
         where = (*where, Item.event_id == report.event_id)
     query = select(Item).where(*f.in_window(window), *where)
-    return _page(
+    return page_of(
         session,
         query.order_by(Item.published_at.desc(), Item.id.desc()),
         label,
@@ -136,7 +117,7 @@ def _other(
     conditions = f.case_conditions(window)
     if key.startswith("cases:") and key[6:] in conditions:
         cases = select(Case).where(*conditions[key[6:]]).order_by(Case.created_at, Case.id)
-        return _page(
+        return page_of(
             session,
             cases,
             label,
@@ -152,16 +133,18 @@ def _other(
         if report.event_id is not None:
             met = met.where(Item.event_id == report.event_id)
         query = select(Claim).where(Claim.id.in_(met)).order_by(Claim.id)
-        return _page(session, query, label, page, _claim_row)
+        return page_of(session, query, label, page, _claim_row)
     if key == "clarified":
         query = select(Claim).where(*f.clarified_in(window)).order_by(Claim.published_at, Claim.id)
-        return _page(session, query, label, page, _claim_row)
+        return page_of(session, query, label, page, _claim_row)
     if key.startswith("field:"):
-        return _page(session, _field_query(key, window, report.id), label, page, _field_row)
+        return page_of(session, _field_query(key, window, report.id), label, page, field_row)
     if key.startswith("units:"):
         return _lapse_page(session, key, window, report, label)
     if key.startswith("tally:"):
-        return _page(session, _tally_query(key, window), label, page, _tally_row)
+        return page_of(session, _tally_query(key, window), label, page, _tally_row)
+    if key.startswith("assess:"):
+        return assessment_page(session, report, key, window, label, page)
     raise NotFound(f"报告数字 {key} 无对应记录")
 
 
@@ -178,11 +161,6 @@ def _field_query(key: str, window: Window, report_id: int) -> Select[Any]:
     if key == "field:adopted":
         return query.where(FieldReport.adopted_report_id == report_id)
     raise NotFound(f"报告数字 {key} 无对应记录")
-
-
-def _field_row(report: FieldReport) -> RecordRow:
-    title = "今日无情况" if report.is_zero else report.title or "（无标题）"
-    return RecordRow(title, f"/network/reports/{report.id}", report.submitted_at)
 
 
 def _tally_query(key: str, window: Window) -> Select[Any]:
@@ -216,12 +194,3 @@ def _lapse_page(
     names = dict(session.execute(select(Unit.id, Unit.name)).all())
     rows = [RecordRow(f"{names.get(x.unit_id, x.name)}（{x.day}）", None, None) for x in found]
     return RecordPage(label, len(rows), rows, 1, 1)
-
-
-def _page(session: Session, query: Select[Any], label: str, page: int, row: Any) -> RecordPage:
-    total = int(
-        session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    )
-    found = session.scalars(query.limit(PER_PAGE).offset((max(page, 1) - 1) * PER_PAGE)).all()
-    pages = max(1, -(-total // PER_PAGE))
-    return RecordPage(label, total, [row(r) for r in found], page, pages)

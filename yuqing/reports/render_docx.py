@@ -35,6 +35,9 @@ LATIN_FONT = "Times New Roman"
 SIZE_2 = Pt(22)  # 二号
 SIZE_3 = Pt(16)  # 三号
 SIZE_4 = Pt(14)  # 四号
+SIZE_SMALL_4 = Pt(12)  # 小四
+SIZE_5 = Pt(10.5)  # 五号
+WIDE_TABLE = 6  # columns
 RED = RGBColor(0xC0, 0x00, 0x00)
 BLACK = RGBColor(0, 0, 0)
 MARGINS = {"top": 37, "bottom": 35, "left": 28, "right": 26}  # mm, GB/T 9704
@@ -175,19 +178,21 @@ def _table(docx: DocxDocument, block: dict[str, Any], doc: Document) -> None:
     table = docx.add_table(rows=1, cols=len(block["columns"]))
     table.style = docx.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    # Wide tables (the bulletin's ranking) in 五号 so that a number fits its column.
+    size = SIZE_5 if len(block["columns"]) > WIDE_TABLE else SIZE_SMALL_4
     for cell, text in zip(table.rows[0].cells, block["columns"], strict=True):
-        _cell(cell, text, bold=True)
+        _cell(cell, text, size, bold=True)
     for row in block["rows"]:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=False):
-            _cell(cell, cell_text(value))
+            _cell(cell, cell_text(value), size)
 
 
-def _cell(cell: Any, text: str, *, bold: bool = False) -> None:
+def _cell(cell: Any, text: str, size: Pt, *, bold: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.first_line_indent = Pt(0)
     paragraph.paragraph_format.line_spacing = Pt(18)
-    run = _run(paragraph, text, BODY_FONT, Pt(12))
+    run = _run(paragraph, text, BODY_FONT, size)
     run.bold = bold
 
 
@@ -216,7 +221,7 @@ def render_docx(doc: Document, pngs: dict[str, bytes] | None = None) -> bytes:
     _header(docx, doc)
     docx.add_heading(doc.title, level=0)
     window = _centred(docx)
-    _run(window, f"（监测时段：{doc.window_label}）", HEADING_2_FONT, SIZE_3)
+    _run(window, f"（{doc.window_caption}：{doc.window_label}）", HEADING_2_FONT, SIZE_3)
     for section in doc.sections:
         docx.add_heading(section["heading"], level=1)
         _blocks(docx, doc, section["blocks"], pngs)

@@ -34,16 +34,16 @@ def environment() -> Environment:
 
 
 def records_link(report_id: int, key: str) -> str:
-    return f"/reports/{report_id}/records/{quote(key, safe=':')}"
+    return f"/reports/{report_id}/records?key={quote(key, safe=':')}"
 
 
 def render_body(doc: Document, *, links: bool, charts: str) -> Markup:
     """The document's body. ``charts``: "echarts" (data for reports.js) or "png"."""
     pngs = _chart_pngs(doc) if charts == "png" else {}
 
-    def fig(key: str) -> Markup:
+    def fig(key: str, shown: str | None = None) -> Markup:
         figure = doc.figures.get(key)
-        text = number_text(figure["value"]) if figure else "—"
+        text = shown or (number_text(figure["value"]) if figure else "—")
         if links and figure:
             title = escape(figure.get("label", ""))
             return Markup('<a class="fig" href="{}" title="{}">{}</a>').format(
@@ -54,7 +54,7 @@ def render_body(doc: Document, *, links: bool, charts: str) -> Markup:
     def cell(value: Any) -> Markup:
         if isinstance(value, dict):
             if "fig" in value:
-                return fig(value["fig"])
+                return fig(value["fig"], value.get("text"))
             if links and value.get("href", "").startswith("/"):
                 return Markup('<a href="{}">{}</a>').format(value["href"], value.get("text", ""))
             return escape(value.get("text", ""))

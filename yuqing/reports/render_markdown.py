@@ -17,7 +17,7 @@ def render_markdown(doc: Document) -> str:
         "",
         f"# {doc.title}",
         "",
-        f"*监测时段：{doc.window_label}*",
+        f"*{doc.window_caption}：{doc.window_label}*",
         "",
     ]
     for section in doc.sections:

@@ -93,6 +93,17 @@ def get_series(session: Session, code: str) -> ReportSeries:
     return row
 
 
+def describe_series(session: Session, code: str) -> SeriesSpec:
+    """A series as stored, or as it will be created (nothing is written on reading)."""
+    row = session.scalar(select(ReportSeries).where(ReportSeries.code == code))
+    if row is not None:
+        return SeriesSpec(row.code, row.name, row.kind, dict(row.settings))
+    for spec in DEFAULT_SERIES:
+        if spec.code == code:
+            return spec
+    raise NotFound(f"报告系列 {code} 不存在")
+
+
 def take_number(session: Session, series_id: int) -> int:
     """The series' next issue number, reserved until this transaction ends."""
     number = session.execute(

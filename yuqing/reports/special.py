@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from yuqing.errors import NotFound
 from yuqing.reports import figures as f
+from yuqing.reports import scan
 from yuqing.reports.assemble import (
     SENTIMENT_LABELS,
     TREND_LABELS,
@@ -44,9 +45,10 @@ def assemble_special(session: Session, scope: Scope, title: str) -> dict[str, An
     b = Builder()
     of_event = Item.event_id == event.id
     window = scope.window
-    summary(b, session, window, event)
+    items = scan.window_items(session, window, of_event)
+    summary(b, window, event, items.totals)
     s = b.section("timeline", "发展脉络")
-    b.add_chart("volume", "信息量走势", "line", f.volume(session, window, of_event))
+    b.add_chart("volume", "信息量走势", "line", items.volume)
     s.chart("volume")
     first = session.scalars(
         select(Item).where(of_event).order_by(Item.published_at, Item.id).limit(5)
@@ -62,15 +64,14 @@ def assemble_special(session: Session, scope: Scope, title: str) -> dict[str, An
             for i in first
         ],
     )
-    sources(b, session, window, of_event)
+    sources(b, scan.channels(session, window, of_event).sources)
     places(b, session, window, of_event)
     posts(b, session, window, of_event)
     responses(b, session, scope, event)
     return b.content("special", title, window_json(window), None)
 
 
-def summary(b: Builder, session: Session, window: Window, event: Event) -> None:
-    t = f.totals(session, window, Item.event_id == event.id)
+def summary(b: Builder, window: Window, event: Event, t: scan.Totals) -> None:
     s = b.section("summary", "事件概况")
     s.para(
         f"“{event.title}”最早见于{event.first_seen.astimezone(window.tz):%m月%d日%H时%M分}，"
@@ -95,8 +96,7 @@ def summary(b: Builder, session: Session, window: Window, event: Event) -> None:
         s.para(*parts)
 
 
-def sources(b: Builder, session: Session, window: Window, *where: Any) -> None:
-    rows = f.source_counts(session, window, *where)
+def sources(b: Builder, rows: list[tuple[int, str, int]]) -> None:
     s = b.section("sources", "传播来源")
     if not rows:
         s.para("暂无来源统计。")

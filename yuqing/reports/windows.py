@@ -50,13 +50,28 @@ class Window:
         return self.end - self.start <= timedelta(days=3)
 
     def label(self) -> str:
-        """Like 2026年11月16日9时至11月17日9时."""
+        """Like 2026年11月16日9时至11月17日9时, or 2026年11月16日至11月22日 for whole days."""
         start, end = self.local_start, self.local_end
+        if self.whole_days:
+            last = self.days[-1]
+            left = f"{start.year}年{start.month}月{start.day}日"
+            right = f"{last.month}月{last.day}日" if last != start.date() else ""
+            if last.year != start.year:
+                right = f"{last.year}年{right}"
+            return f"{left}至{right}" if right else left
         left = f"{start.year}年{start.month}月{start.day}日{start.hour}时"
         right = f"{end.month}月{end.day}日{end.hour}时"
         if end.year != start.year:
             right = f"{end.year}年{right}"
         return f"{left}至{right}"
+
+    @property
+    def whole_days(self) -> bool:
+        """From local midnight to local midnight (weeks, months, chosen days)."""
+        return all(
+            (moment.hour, moment.minute, moment.second) == (0, 0, 0)
+            for moment in (self.local_start, self.local_end)
+        )
 
 
 def _local(day: date, hour: int, tz: ZoneInfo) -> datetime:

@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session
 
 from yuqing.errors import BadInput, Conflict, Forbidden, NotFound
 from yuqing.reports.assemble import Scope, assemble_overview
+from yuqing.reports.bulletin import assemble_bulletin
 from yuqing.reports.content import EDITOR_SECTIONS
 from yuqing.reports.series import take_number
 from yuqing.reports.special import assemble_special, event_window
-from yuqing.reports.windows import Window, daily_window, period_window
+from yuqing.reports.windows import Window, daily_window, days_window, period_window
 from yuqing.store.models import (
     AuditEntry,
     Event,
@@ -46,6 +47,7 @@ STATUS_LABELS = {
     ReportStatus.ISSUED: "已签发",
 }
 MAX_EDITOR_TEXT = 20_000
+MAX_PERIOD_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,8 @@ def _title(series: ReportSeries, window: Window, event: Event | None) -> str:
     if series.kind == "daily":
         end = window.local_end.date()
         return f"{end.year}年{end.month}月{end.day}日{series.name}"
+    if series.kind == "bulletin":
+        return f"关于{window.label()}舆情信息报送工作的{series.name}"
     first, last = days[0], days[-1]
     span = f"{first.year}年{first.month}月{first.day}日至{last.month}月{last.day}日"
     return f"{span}{series.name}"
@@ -154,6 +158,8 @@ def _assemble(
     )
     if kind == "special":
         content = assemble_special(session, scope, report.title)
+    elif kind == "bulletin":
+        content = assemble_bulletin(session, scope, report.title)
     else:
         content = assemble_overview(session, scope, report.title)
     content["assembled_at"] = now.isoformat()
@@ -198,12 +204,22 @@ def window_for(
     day: date | None,
     event_id: int | None,
     session: Session,
+    *,
+    start: date | None = None,
+    end: date | None = None,
 ) -> Window:
-    """The window a new report of ``series`` covers: by day, period or event."""
+    """The window a new report of ``series`` covers: by event, by chosen days (period
+    reports and bulletins, ``start`` to ``end``), by day or the period of ``day``."""
     if series.kind == "special":
         if event_id is None:
             raise BadInput(f"{series.name}需要指定一个事件")
         return event_window(session, event_id, tz)[1]
+    if series.kind != "daily" and (start or end):
+        if not (start and end):
+            raise BadInput(f"{series.name}需要同时指定起止日期")
+        if (end - start).days > MAX_PERIOD_DAYS:
+            raise BadInput(f"{series.name}的时段最长 {MAX_PERIOD_DAYS} 天")
+        return days_window(start, end, tz)
     if day is None:
         raise BadInput(f"{series.name}需要指定日期")
     if series.kind == "daily":

@@ -11,16 +11,16 @@ in SQL, and Python only regroups those aggregated rows into local hours or days.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, func, literal_column, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from yuqing.errors import BadInput
+from yuqing.reports.scan import hour_counts as report_hours
 from yuqing.store.models import (
     ClaimMatch,
     Event,
@@ -141,30 +141,10 @@ class Volume:
 HourRow = tuple[datetime, str, int, int]  # UTC hour, sentiment, items, local items
 
 
-def _hour_bucket(session: Session) -> ColumnElement[Any]:
-    """Publication time truncated to the UTC hour, the same on both backends."""
-    if session.get_bind().dialect.name == "postgresql":
-        utc = func.timezone(literal_column("'UTC'"), Item.published_at)
-        return func.date_trunc(literal_column("'hour'"), utc)
-    return func.strftime(literal_column("'%Y-%m-%d %H'"), Item.published_at)
-
-
-def _as_utc_hour(value: datetime | str) -> datetime:
-    if isinstance(value, str):
-        return datetime.strptime(value, "%Y-%m-%d %H").replace(tzinfo=UTC)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def hour_counts(session: Session, period: Period, *where: ColumnElement[bool]) -> list[HourRow]:
-    """Items per UTC hour and sentiment in the period (one indexed range scan)."""
-    hour = _hour_bucket(session)
-    local = func.sum(case((Item.is_local.is_(True), 1), else_=0))
-    rows = session.execute(
-        select(hour, Item.sentiment, func.count(), local)
-        .where(*_in(period), *where)
-        .group_by(hour, Item.sentiment)
-    ).all()
-    return [(_as_utc_hour(h), s or UNANALYSED, int(n), int(k or 0)) for h, s, n, k in rows]
+    """Items per UTC hour and sentiment in the period (the reports' hour scan)."""
+    rows = report_hours(session, period.since, period.until, *where)
+    return [(r.hour, r.sentiment, r.items, r.local) for r in rows]
 
 
 def volume(
@@ -195,7 +175,14 @@ def build_volume(period: Period, rows: Iterable[HourRow], *, links: bool = True)
         )
         for start, counts in sorted(grid.items())
     ]
-    return Volume(period.hourly, _series(buckets), buckets, local)
+    series = _series(buckets)
+    if links:  # each sentiment leads to exactly the items it counts
+        linkable = (*SENTIMENT_LABELS, UNANALYSED)
+        series = [
+            replace(s, link=period.items_link(sentiment=s.key)) if s.key in linkable else s
+            for s in series
+        ]
+    return Volume(period.hourly, series, buckets, local)
 
 
 def _starts(period: Period) -> list[datetime]:
@@ -335,7 +322,7 @@ def topic_counts(session: Session, period: Period, limit: int = 20) -> list[Coun
 
 
 def top_places(session: Session, period: Period, limit: int = TOP) -> list[Count]:
-    """The places most items mention; the link searches the item list for the name."""
+    """The places most items mention; the link lists the items that mention the place."""
     n = func.count().label("n")
     rows = session.execute(
         select(ItemPlace.code, func.min(ItemPlace.name), n)
@@ -345,7 +332,7 @@ def top_places(session: Session, period: Period, limit: int = TOP) -> list[Count
         .order_by(n.desc(), ItemPlace.code)
         .limit(limit)
     ).all()
-    return [Count(code, name, int(c), period.items_link(q=name)) for code, name, c in rows]
+    return [Count(code, name, int(c), period.items_link(place=code)) for code, name, c in rows]
 
 
 def rule_counts(session: Session, period: Period, limit: int = 20) -> list[Count]:
@@ -360,7 +347,7 @@ def rule_counts(session: Session, period: Period, limit: int = 20) -> list[Count
         .order_by(n.desc(), WatchRule.name)
         .limit(limit)
     ).all()
-    counts = [Count(str(i), name, int(c)) for i, name, c in rows]
+    counts = [Count(str(i), name, int(c), period.items_link(rule=str(i))) for i, name, c in rows]
     if len(counts) < limit:
         quiet = session.execute(
             select(WatchRule.id, WatchRule.name)
@@ -368,7 +355,7 @@ def rule_counts(session: Session, period: Period, limit: int = 20) -> list[Count
             .order_by(WatchRule.name)
             .limit(limit - len(counts))
         ).all()
-        counts += [Count(str(i), name, 0) for i, name in quiet]
+        counts += [Count(str(i), name, 0, period.items_link(rule=str(i))) for i, name in quiet]
     return counts
 
 

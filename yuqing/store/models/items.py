@@ -121,6 +121,20 @@ class Item(CreatedAt, Base):
         Index("ix_items_status_published", "status", "published_at"),
         Index("ix_items_topic_published", "topic", "published_at"),
         Index("ix_items_source_collected", "source_id", "collected_at"),
+        # Covers the report's and the overview's aggregates over a time window, so that
+        # they read the index alone instead of every item row (see yuqing.reports.scan).
+        Index(
+            "ix_items_window_cover",
+            "published_at",
+            "sentiment",
+            "topic",
+            "is_local",
+            "event_id",
+            "source_id",
+            "unit_id",
+            "duplicate_of_id",
+            "heat",
+        ),
     )
 
 

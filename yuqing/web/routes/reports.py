@@ -7,6 +7,7 @@ there (editor/analyst draft and submit, the signer approves and issues).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 from urllib.parse import quote
 
@@ -14,21 +15,19 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from yuqing.config import Settings
-from yuqing.errors import NotFound
 from yuqing.reports import workflow as wf
+from yuqing.reports.actions import distribute, draft_report, find_reports, take_step
 from yuqing.reports.adoption import adopt_into, candidates
-from yuqing.reports.distribution import send_report
 from yuqing.reports.records import records
 from yuqing.reports.render import default_unit, load_document, render
 from yuqing.reports.render_html import render_body
-from yuqing.reports.series import ensure_default_series, get_series
+from yuqing.reports.series import describe_series
 from yuqing.reports.versions import diff
-from yuqing.store.db import Database
-from yuqing.store.models import Event, Report, ReportSeries
+from yuqing.store.models import Event, ReportSeries
 from yuqing.store.types import utcnow
 from yuqing.web.deps import DbDep, DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
 from yuqing.web.params import parse_date, parse_int
+from yuqing.web.routes import reports_api
 from yuqing.web.security import Principal
 
 router = APIRouter()
@@ -52,17 +51,11 @@ def report_list(
     series: str = "",
 ) -> Response:
     all_series = session.scalars(select(ReportSeries).order_by(ReportSeries.id)).all()
-    query = select(Report, ReportSeries).join(ReportSeries, ReportSeries.id == Report.series_id)
-    if series:
-        query = query.where(ReportSeries.code == series)
-    rows = session.execute(
-        query.order_by(Report.window_end.desc(), Report.id.desc()).limit(200)
-    ).all()
     context = {
         "user": user,
         "series": all_series,
         "chosen": series,
-        "rows": rows,
+        "rows": find_reports(session, series=series or None, limit=200).rows,
         "statuses": wf.STATUS_LABELS,
         "today": utcnow().astimezone(settings.tz).date().isoformat(),
         "hour": settings.report_window_hour,
@@ -75,12 +68,27 @@ def new_report_form(
     request: Request,
     user: DeskUser,
     session: ReadSession,
+    settings: SettingsDep,
     templates: TemplatesDep,
     event_id: Annotated[str | None, Query()] = None,
+    series: Annotated[str, Query()] = "special",
+    start: Annotated[str | None, Query()] = None,
+    end: Annotated[str | None, Query()] = None,
 ) -> Response:
-    """The form for a new report; with ?event_id= a special report (专报) on that event."""
+    """The form for a new report: a special report (专报) on an event (?event_id=), or a
+    bulletin or period report over chosen days (?series=bulletin&start=…&end=…)."""
+    chosen = describe_series(session, series)
     event = session.get(Event, parse_int(event_id)) if event_id else None
-    context = {"user": user, "event": event, "event_id": event_id or ""}
+    last = parse_date(end) or utcnow().astimezone(settings.tz).date()
+    first = parse_date(start) or last - timedelta(days=6)
+    context = {
+        "user": user,
+        "series": chosen,
+        "event": event,
+        "event_id": event_id or "",
+        "start": first.isoformat(),
+        "end": last.isoformat(),
+    }
     return templates.TemplateResponse(request, "reports/new.html", context)
 
 
@@ -92,14 +100,20 @@ def create_report(
     series: Annotated[str, Form()],
     day: Annotated[str, Form()] = "",
     event_id: Annotated[str, Form()] = "",
+    start: Annotated[str, Form()] = "",
+    end: Annotated[str, Form()] = "",
 ) -> Response:
-    ensure_default_series(session, default_unit(settings))
-    row = get_series(session, series)
-    event = parse_int(event_id)
-    window = wf.window_for(
-        row, settings.tz, settings.report_window_hour, parse_date(day), event, session
+    report = draft_report(
+        session,
+        settings,
+        series,
+        actor(user),
+        utcnow(),
+        day=parse_date(day),
+        event_id=parse_int(event_id),
+        start=parse_date(start),
+        end=parse_date(end),
     )
-    report = wf.create_draft(session, row, window, actor(user), utcnow(), event)
     return _back(report.id)
 
 
@@ -144,7 +158,10 @@ def report_view(
         "can_draft": me.may(wf.DRAFTERS),
         "can_sign": me.may(wf.SIGNERS),
         "draft": draft,
-        "candidates": candidates(session, report_id, settings.tz) if draft else [],
+        # Field reports are adopted into daily and period reports, not into a bulletin.
+        "candidates": candidates(session, report_id, settings.tz)
+        if draft and doc.kind != "bulletin"
+        else [],
         "mail_ready": bool(settings.smtp_host and settings.report_recipients),
     }
     return templates.TemplateResponse(request, "reports/view.html", context)
@@ -163,14 +180,6 @@ def edit_report(
 ) -> Response:
     editor = {"judgement": judgement, "suggestions": suggestions, "next_steps": next_steps}
     wf.edit_sections(session, report_id, actor(user), editor, title=title, expected_version=version)
-    return _back(report_id)
-
-
-@router.post("/reports/{report_id}/refresh")
-def refresh_report(
-    report_id: int, user: DeskUser, session: WriteSession, settings: SettingsDep
-) -> Response:
-    wf.refresh(session, report_id, actor(user), settings.tz, utcnow())
     return _back(report_id)
 
 
@@ -198,29 +207,12 @@ def move_report(
     settings: SettingsDep,
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    """Workflow steps: submit, approve, return, issue, distribute."""
-    who = actor(user)
+    """Workflow steps: submit, approve, return, issue, refresh, distribute."""
     if step == "distribute":
-        return _distribute(db, settings, report_id, who)
-    with db.transaction() as session:
-        if step == "submit":
-            wf.submit(session, report_id, who)
-        elif step == "approve":
-            wf.approve(session, report_id, who)
-        elif step == "return":
-            wf.return_to_draft(session, report_id, who, reason.strip())
-        elif step == "issue":
-            wf.issue(session, report_id, who, utcnow())
-        else:
-            raise NotFound(f"未知的操作 {step}")
-    return _back(report_id)
-
-
-def _distribute(db: Database, settings: Settings, report_id: int, who: wf.Actor) -> Response:
-    wf.require(who, wf.SIGNERS, "分发报告")
-    with db.reading() as session:
-        doc = load_document(session, report_id, settings.tz, default_unit(settings))
-    send_report(db, settings, doc, user_id=who.user_id)
+        distribute(db, settings, report_id, actor(user))
+    else:
+        with db.transaction() as session:
+            take_step(session, report_id, step, actor(user), settings, utcnow(), reason)
     return _back(report_id)
 
 
@@ -245,11 +237,11 @@ def report_diff(
     return templates.TemplateResponse(request, "reports/diff.html", context)
 
 
-@router.get("/reports/{report_id}/records/{key:path}", response_class=HTMLResponse)
+@router.get("/reports/{report_id}/records", response_class=HTMLResponse)
 def figure_records(
     request: Request,
     report_id: int,
-    key: str,
+    key: Annotated[str, Query(min_length=1, max_length=300)],
     user: DeskUser,
     session: ReadSession,
     settings: SettingsDep,
@@ -266,3 +258,8 @@ def figure_records(
         "tz": settings.tz,
     }
     return templates.TemplateResponse(request, "reports/records.html", context)
+
+
+# The JSON API's routes join this router itself, so that app.py's one entry serves them
+# and the access audit, which walks routes, sees them.
+router.routes.extend(reports_api.router.routes)
