@@ -15,6 +15,8 @@ import argparse
 import time
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from bench.common import build_demo_db, console, peak_child_rss_mb, peak_rss_mb
 from yuqing.analyse.context import build_context
 from yuqing.analyse.pipeline import analyse
@@ -23,6 +25,7 @@ from yuqing.demo.live import DEMO_CITY_CODE
 from yuqing.demo.scenario import build_scenario
 from yuqing.store.db import Database
 from yuqing.store.migrate import upgrade
+from yuqing.store.models import WatchRule
 
 
 def main() -> None:
@@ -48,7 +51,8 @@ def main() -> None:
             f"loaded {args.items:,} items at {rate:,.0f} items/s; RSS so far {peak_rss_mb():,.0f} MB"
         )
     with db.transaction() as session:
-        seed_desk(session, scenario.start.date())
+        if session.scalar(select(func.count()).select_from(WatchRule)) == 0:  # a reused db has them
+            seed_desk(session, scenario.start.date())
     started = time.perf_counter()
     with db.reading() as session:
         context = build_context(session, jurisdiction=[DEMO_CITY_CODE])
