@@ -117,7 +117,7 @@ def render_report(
     out = render(doc, fmt)
     target = output or Path(out.filename)
     target.write_bytes(out.data)
-    console.print(f"report {report_id} written to {target} ({len(out.data)} bytes)")
+    console.print(f"report {report_id} written to {target} ({len(out.data)} bytes)", soft_wrap=True)
 
 
 def _step(report_id: int, user: str, step: str, reason: str = "") -> None:
