@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from yuqing.analyse.dedupe import (
     NearDuplicateIndex,
     RepostHop,
-    band_params,
     content_key,
     fold,
     repost_chain,
 )
+from yuqing.analyse.lsh import band_params
 from yuqing.text import matching_form
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
