@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -71,6 +72,7 @@ class Jobs:
         self.db = db
         self.huey = huey or make_huey(settings)
         self._local = threading.local()
+        self.instance = uuid.uuid4().hex[:8]  # tells two Jobs of one thread apart
         self.throttle = shared_throttle(settings, db)
         self.robots = shared_robots(db)
         self.warm = WarmContext(
@@ -96,7 +98,11 @@ class Jobs:
     def claim_minute(self, name: str) -> bool:
         """True for the first scheduler to run ``name`` this minute, anywhere."""
         with self.db.transaction() as session:
-            return leases.take(session, f"minute:{name}", leases.holder_id(), MINUTE_CLAIM_SECONDS)
+            return leases.take(session, f"minute:{name}", self.holder(), MINUTE_CLAIM_SECONDS)
+
+    def holder(self) -> str:
+        """Who holds a lease taken by this thread of this ``Jobs``."""
+        return f"{leases.holder_id()}:{self.instance}"
 
     def fetcher(self) -> Fetcher:
         """One fetcher per worker thread; all share the per-host clock and robots cache."""
@@ -141,7 +147,7 @@ class Jobs:
         """Analyse every item no run has analysed yet, holding the analysis lease;
         returns how many (0 when another run holds the lease). Never raises: a
         failure is logged and alerted, and the next minute tries again."""
-        holder = leases.holder_id()
+        holder = self.holder()
         seconds = self.settings.analysis_lease_seconds
         with self.db.transaction() as session:
             if not leases.take(session, ANALYSIS_LEASE, holder, seconds):
