@@ -5,6 +5,7 @@ shared through the database, so a second fetcher does not ask again."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -64,7 +65,7 @@ def run_two_workers(slots: str, target: str) -> None:
 
 def smallest_gap(times: list[float]) -> float:
     ordered = sorted(times)
-    return min(b - a for a, b in zip(ordered, ordered[1:], strict=False))
+    return min(b - a for a, b in itertools.pairwise(ordered))
 
 
 def slots_url(db: Database) -> str:
@@ -141,7 +142,7 @@ def test_robots_shared_through_the_database(db: Database, httpserver: HTTPServer
     for _ in range(2):  # two fetchers, as two workers would have, one robots cache table
         with Fetcher(policy, robots_store=DatabaseRobots(db)) as fetcher:
             assert fetcher.fetch(httpserver.url_for("/news/a"), allow_private=True).text == "page"
-            with pytest.raises(SourceUnreachable, match="robots.txt disallows it"):
+            with pytest.raises(SourceUnreachable, match=r"robots\.txt disallows it"):
                 fetcher.fetch(httpserver.url_for("/news/a?x=1"), allow_private=True)
     asked = [r for r, _ in httpserver.log if r.path == "/robots.txt"]
     assert len(asked) == 1
