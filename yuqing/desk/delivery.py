@@ -13,6 +13,7 @@ database transaction.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +27,8 @@ from yuqing.desk.channels import DeliveryFailed, Notice, Sender
 from yuqing.desk.subscriptions import Limits
 from yuqing.store.db import Database
 from yuqing.store.models import Alert, Delivery, Role, Subscription, User, UserRole
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(minutes=1)
@@ -268,6 +271,16 @@ def _record(
                 delivery.next_attempt_at = now + BACKOFF * 2 ** (delivery.attempts - 1)
                 outcome = "retry"
         delivery.log = [*(delivery.log or []), entry]
+        channel = delivery.channel
+    level = logging.WARNING if outcome in ("retry", "failed") else logging.INFO
+    logger.log(
+        level,
+        "delivery %d via %s: %s%s",
+        delivery_id,
+        channel,
+        outcome,
+        f" ({error})" if error else "",
+    )
     return outcome
 
 

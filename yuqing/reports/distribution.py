@@ -3,6 +3,7 @@ desk's SMTP settings. A failed delivery never undoes the issue: it is audited.""
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -17,6 +18,7 @@ from yuqing.store.db import Database
 from yuqing.store.models import AuditEntry
 
 SMTP_TIMEOUT = 30
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,12 @@ def send_report(
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
         _audit(db, doc, targets, f"failed: {exc}", user_id)
+        logger.warning(
+            "report %s: sending to %d recipients failed: %s", doc.report_id, len(targets), exc
+        )
         raise SourceUnreachable(f"报告 {doc.report_id} 分发失败：{exc}") from exc
     _audit(db, doc, targets, "sent", user_id)
+    logger.info("report %s sent to %d recipients", doc.report_id, len(targets))
     names = [part.get_filename() or "" for part in message.iter_attachments()]
     return Sent(targets, names)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from yuqing.store.db import Database
 from yuqing.web.routes import api, auth, collection, desk, network, ops, overview, pages, reports
 
 HERE = Path(__file__).parent
+logger = logging.getLogger(__name__)
 # collection before pages: /items/new must not be read as /items/{item_id}.
 ROUTERS = (
     auth.router,
@@ -135,6 +137,13 @@ def _error_page(request: Request, status: int, message: str) -> Response:
 async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     """Refuse cross-site form posts; add security headers to every answer."""
     if request.method in UNSAFE_METHODS and not _same_origin(request):
+        logger.warning(
+            "cross-site %s %s refused (Origin/Referer %s, Host %s; see trusted_origins)",
+            request.method,
+            request.url.path,
+            request.headers.get("origin") or request.headers.get("referer"),
+            request.headers.get("host"),
+        )
         message = "跨站请求被拒绝"
         if _wants_json(request):
             return JSONResponse({"detail": message}, status_code=403)
