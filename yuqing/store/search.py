@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy import TextClause, bindparam, select, text
 from sqlalchemy.orm import Session
 
-from yuqing.errors import QueryError
+from yuqing.errors import QueryError, StorageError
 from yuqing.store.types import UTCDateTime
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -128,9 +128,20 @@ def pg_tsvector(norm_text: str) -> str:
 
 
 def search_key(published_at: datetime, item_id: int) -> int:
-    """The FTS5 rowid of an item: publication second in the high bits, id in the low."""
+    """The FTS5 rowid of an item: publication second in the high bits, id in the low.
+
+    SQLite's rowid has 63 bits: 33 for the second (to the year 2242) leave 30 for the
+    id. An id beyond them is refused loudly — it would alias another item — with the
+    way on: PostgreSQL's index is keyed by the full 64-bit id.
+    """
+    if not 0 <= item_id <= ID_MASK:
+        raise StorageError(
+            f"item {item_id} is beyond the SQLite search index's {ID_MASK:,} item ids; "
+            "a database this large belongs on PostgreSQL (database_url), whose index has "
+            "no such limit"
+        )
     seconds = max(0, int(published_at.timestamp()))
-    return (seconds << ID_BITS) | (item_id & ID_MASK)
+    return (seconds << ID_BITS) | item_id
 
 
 # --- keeping the index in step with items --------------------------------------------
