@@ -14,7 +14,7 @@ import pytest
 from huey import MemoryHuey
 from sqlalchemy import func, select, text
 
-from yuqing.analyse.pipeline import ALL_STAGES, pending_items
+from yuqing.analyse.pipeline import ALL_STAGES, analyse, pending_items
 from yuqing.collect.ingest import SourceInfo, ingest
 from yuqing.collect.records import RawItem
 from yuqing.config import Settings, load_settings
@@ -177,3 +177,35 @@ def test_pending_items_are_read_through_the_partial_index(db: Database) -> None:
             plan = session.execute(text(f"EXPLAIN {compiled}")).all()
     assert "ix_items_pending" in " ".join(str(row) for row in plan)
     assert str(ALL_STAGES) in str(compiled)
+
+
+class _BreaksOn:
+    """A rule that fails on one text: stands in for whatever bug a record may hit
+    (fault injection at the rule boundary; the pipeline itself runs for real)."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def matches(self, document: object) -> bool:
+        if self.marker in getattr(document, "text", ""):
+            raise ValueError("a record this rule cannot read")
+        return False
+
+
+def test_a_record_whose_analysis_fails_is_kept_logged_and_the_run_goes_on(
+    db: Database, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    seed(db, 10)
+    jobs = Jobs(settings, db, huey=MemoryHuey(immediate=True))
+    with db.reading() as session:
+        context = jobs.warm.context(session)
+        bad_id = session.scalar(select(Item.id).where(Item.title == "排队3"))
+    context.rules.append((0, _BreaksOn("第3条")))  # type: ignore[arg-type]
+    with caplog.at_level(logging.ERROR):
+        summary = analyse(db, context, pending_only=True)
+    assert summary.items == 10 and pending(db) == 0  # nothing left to retry each minute
+    assert summary.failed == [f"item {bad_id}: ValueError: a record this rule cannot read"]
+    assert any(f"item {bad_id} failed" in r.getMessage() for r in caplog.records)
+    with db.reading() as session:
+        kept = session.get(Item, bad_id)
+        assert kept is not None and kept.topic is not None  # its tags were stored

@@ -8,6 +8,7 @@ replaces that period's results, so it can be re-run or resumed at will.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from yuqing.analyse.tagging import BatchTags, TagWorker, TextTags, tag_batch
 from yuqing.store.db import Database
 from yuqing.store.models import Item, Source
 
+logger = logging.getLogger(__name__)
 ALL_STAGES = 0b111111
 
 
@@ -47,6 +49,7 @@ class AnalysisSummary:
     claim_candidates: int = 0
     spikes: int = 0
     by_topic: dict[str, int] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)  # items kept with their tags only
 
     def add(self, results: list[ItemResult]) -> None:
         self.items += len(results)
@@ -140,14 +143,19 @@ def _run_batch(
     touched: set[int],
     summary: AnalysisSummary,
 ) -> None:
-    results = [
-        analyse_item(context, row, found, tag)
-        for row, found, tag in zip(rows, tagged.claims, tagged.tags, strict=True)
-    ]
-    for row, result in zip(rows, results, strict=True):
-        context.events.assign(_event_input(row, result))
+    results = []
+    for row, found, tag in zip(rows, tagged.claims, tagged.tags, strict=True):
+        try:
+            result = analyse_item(context, row, found, tag)
+            context.events.assign(_event_input(row, result))
+        except Exception as exc:  # one bad record must not stop the run: kept, reported
+            logger.exception("analysis: item %d failed; stored with its tags only", row.id)
+            summary.failed.append(f"item {row.id}: {type(exc).__name__}: {exc}")
+            result = _tags_only(row, tag)
+        results.append(result)
     with db.transaction() as session:
-        event_of = save_events(session, context.events, [row.id for row in rows])
+        placed = [row.id for row in rows if row.id in context.events.assigned]
+        event_of = save_events(session, context.events, placed)
         touched.update(write_batch(session, results, stages=ALL_STAGES, event_of=event_of))
         touched.update(event_of.values())
     summary.add(results)
@@ -182,6 +190,25 @@ def analyse_item(
         emotion=tags.emotion,
         rule_ids=[rule_id for rule_id, rule in context.rules if rule.matches(document)],
         claims=[(c.claim_id, c.score) for c in candidates],
+    )
+
+
+def _tags_only(row: ItemRow, tags: TextTags) -> ItemResult:
+    """What is kept of an item whose analysis failed: its tags, no copies, rules,
+    claims or event — marked analysed, so it is not retried on every run."""
+    return ItemResult(
+        item_id=row.id,
+        heat=item_heat(*row.engagement, row.weight),
+        duplicate_of=None,
+        duplicate_kind=None,
+        places=tags.places,
+        is_local=tags.is_local,
+        topics=tags.topics,
+        sentiment=tags.sentiment,
+        sentiment_score=tags.score,
+        emotion=tags.emotion,
+        rule_ids=[],
+        claims=[],
     )
 
 

@@ -106,7 +106,7 @@ def _item_row(r: ItemResult, stages: int, event_of: Mapping[int, int] | None) ->
         "heat": r.heat,
     }
     if event_of is not None:
-        row["event_id"] = event_of[r.item_id]
+        row["event_id"] = event_of.get(r.item_id)  # none for an item whose analysis failed
     return row
 
 

@@ -48,6 +48,7 @@ logger = logging.getLogger(__name__)
 
 ANALYSIS_LEASE = "analysis"
 MINUTE_CLAIM_SECONDS = 50  # a periodic task's claim on its minute
+MAX_ITEM_ALERTS = 20  # items whose analysis failed, alerted one by one per run (all logged)
 T = TypeVar("T")
 
 
@@ -176,7 +177,10 @@ class Jobs:
             context = self.warm.context(session)
         for problem in self.warm.problems:
             self._alert(f"analysis-skipped:{problem}", "分析跳过了有问题的配置", problem)
-        analysed = analyse(self.db, context, pending_only=True, on_batch=check).items
+        summary = analyse(self.db, context, pending_only=True, on_batch=check)
+        for problem in summary.failed[:MAX_ITEM_ALERTS]:
+            self._alert(f"analysis-item:{problem[:60]}", "分析跳过了有问题的条目", problem)
+        analysed = summary.items
         metrics.ANALYSED.inc(analysed)
         with self.db.transaction() as session:
             raise_burst_alerts(session, utcnow())
