@@ -14,7 +14,7 @@ from yuqing.collect.records import RawItem
 from yuqing.errors import StorageError
 from yuqing.store.db import Database
 from yuqing.store.models import Item
-from yuqing.store.search import ID_MASK, ItemQuery, search_item_ids
+from yuqing.store.search import ID_MASK, ItemQuery, count_items, search_item_ids
 from yuqing.text import matching_form
 
 T0 = datetime(2026, 11, 16, 1, 0, tzinfo=UTC)
@@ -61,3 +61,15 @@ def test_ids_at_the_edge_of_the_index(db: Database) -> None:
         add(db, "卡口排队又一条", "p2")
     assert f"item {ID_MASK + 1} is beyond" in refused.value.message
     assert find(db, "卡口排队") == [ID_MASK]  # nothing aliased, nothing lost silently
+
+
+@pytest.mark.parametrize("words", ["", "卡口"])
+def test_capped_counts_stop_past_the_cap(db: Database, words: str) -> None:
+    for i in range(7):
+        add(db, f"卡口排队第{i}条", f"c{i}")
+    query = ItemQuery(text=matching_form(words))
+    with db.reading() as session:
+        assert count_items(session, query) == 7
+        assert count_items(session, query, cap=3) == 4  # "more than 3"
+        assert count_items(session, query, cap=7) == 7
+        assert count_items(session, query, cap=100) == 7

@@ -105,7 +105,6 @@ def demo(
     consumer = Jobs(config, db).consumer()
     consumer.start()
     console.print(f"\n[bold]demo desk: http://{host}:{port}/[/bold]   (Ctrl-C to stop)")
-    console.print("health /api/health, readiness /api/ready, Prometheus metrics /metrics")
     try:
         uvicorn.run(create_app(config, db), host=host, port=port, log_config=None, access_log=True)
     finally:

@@ -21,6 +21,7 @@ from yuqing.store.search import ItemQuery, Sort, count_items, search_item_ids
 from yuqing.text import matching_form
 
 PER_PAGE = 50
+COUNT_CAP = 10_000  # a list counts its matches up to here, then says "more than"
 PLACE_CHOICES = 100
 SENTIMENTS = {"negative": "负面", "neutral": "中性", "positive": "正面", "unanalysed": "未分析"}
 
@@ -97,15 +98,20 @@ class ItemPage:
     total: int
     page: int
     pages: int
+    capped: bool = False  # total stopped at COUNT_CAP: there are more
 
 
 def find_items(session: Session, query: ItemQuery) -> ItemPage:
     ids = search_item_ids(session, query)
     rows = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(ids)))}
-    total = count_items(session, query)
+    total = count_items(session, query, cap=COUNT_CAP)
+    capped = total > COUNT_CAP
+    total = min(total, COUNT_CAP)
     page = query.offset // query.limit + 1
-    pages = max(1, -(-total // query.limit))
-    return ItemPage([rows[i] for i in ids if i in rows], total, page, pages)
+    pages = max(
+        1, -(-total // query.limit), page + (1 if capped and len(ids) == query.limit else 0)
+    )
+    return ItemPage([rows[i] for i in ids if i in rows], total, page, pages, capped)
 
 
 def topic_names(topics: Mapping[str, Sequence[str]]) -> tuple[str, ...]:

@@ -76,6 +76,7 @@ class ItemList(BaseModel):
     total: int
     offset: int
     items: list[ItemOut]
+    total_capped: bool = False  # true: more than ``total`` match (counting stops there)
 
 
 @router.get("/health", dependencies=[Depends(PUBLIC)])
@@ -124,7 +125,8 @@ def list_items(
         offset=offset,
     )
     page = find_items(session, query)
-    return ItemList(total=page.total, offset=offset, items=[ItemOut.of(i) for i in page.items])
+    items = [ItemOut.of(i) for i in page.items]
+    return ItemList(total=page.total, offset=offset, items=items, total_capped=page.capped)
 
 
 @router.get("/items/{item_id}")
