@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -297,17 +297,13 @@ def count_items(session: Session, query: ItemQuery, *, cap: int | None = None) -
     if cap is None:
         statement, params = _build(session, query, count=True)
         return int(session.execute(statement, params).scalar_one())
-    by_time = ItemQuery(**{**_fields(query), "sort": "time", "limit": 1, "offset": 0})
+    by_time = replace(query, sort="time", limit=1, offset=0)
     sql, params = _build(session, by_time, count=False)
     params["limit"] = cap + 1
     capped = text(f"SELECT count(*) FROM ({sql.text}) AS capped").bindparams(
         *[bindparam(key, type_=UTCDateTime()) for key in ("since", "until") if key in params]
     )
     return int(session.execute(capped, params).scalar_one())
-
-
-def _fields(query: ItemQuery) -> dict[str, object]:
-    return {f.name: getattr(query, f.name) for f in fields(query) if f.init}
 
 
 def _time_clauses(query: ItemQuery, params: dict[str, object]) -> list[str]:
