@@ -28,8 +28,11 @@ from collections import defaultdict
 from pathlib import Path
 
 import httpx
+from rich.console import Console
 
-from bench.common import console, percentile
+from bench.common import percentile
+
+console = Console(width=200)
 
 PASSWORD = "bench-web-load-password"
 TIMEOUT = 60.0

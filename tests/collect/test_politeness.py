@@ -27,7 +27,7 @@ from yuqing.store.db import Database
 ROOT = Path(__file__).resolve().parents[2]
 INTERVAL = 1.0
 PER_WORKER = 3
-SLACK = 0.3  # jitter between a reserved start and its arrival on a loaded machine
+SLACK = 0.4  # jitter between a reserved start and its arrival on a loaded machine
 REDIS = os.environ.get("YUQING_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -41,6 +41,7 @@ def arrivals(server: HTTPServer) -> list[float]:
         return Response("page")
 
     server.expect_request("/page").respond_with_handler(answer)
+    server.expect_request("/warm").respond_with_handler(answer)
     return times
 
 
@@ -77,7 +78,7 @@ def test_two_workers_keep_the_interval_through_the_database(
 ) -> None:
     times = arrivals(httpserver)
     run_two_workers(slots_url(db), httpserver.url_for("/page"))
-    assert len(times) == 2 * PER_WORKER
+    assert len(times) == 2 * (PER_WORKER + 1)
     assert smallest_gap(times) >= INTERVAL - SLACK, sorted(times)
 
 
@@ -85,7 +86,7 @@ def test_two_workers_keep_the_interval_through_redis(httpserver: HTTPServer) -> 
     RedisSlots(REDIS)._client.delete("yuqing:host:localhost", "yuqing:host:127.0.0.1")
     times = arrivals(httpserver)
     run_two_workers(REDIS, httpserver.url_for("/page"))
-    assert len(times) == 2 * PER_WORKER
+    assert len(times) == 2 * (PER_WORKER + 1)
     assert smallest_gap(times) >= INTERVAL - SLACK, sorted(times)
 
 
@@ -94,7 +95,7 @@ def test_each_on_its_own_clock_two_workers_crowd_the_host(httpserver: HTTPServer
     the tests above can fail."""
     times = arrivals(httpserver)
     run_two_workers("local", httpserver.url_for("/page"))
-    assert len(times) == 2 * PER_WORKER
+    assert len(times) == 2 * (PER_WORKER + 1)
     assert smallest_gap(times) < INTERVAL - SLACK
 
 
