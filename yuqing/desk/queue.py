@@ -18,6 +18,7 @@ OPEN_STATUSES = (ItemStatus.NEW.value, ItemStatus.IN_REVIEW.value)
 FLAGS = {"rule": "命中规则", "claim": "疑似谣言", "privacy": "个人信息泄露线索"}
 KINDS = {"item": "信息", "event": "事件"}
 PER_PAGE = 50
+QUEUE_COUNT_CAP = 10_000  # the queue counts its items up to here (a page costs the same)
 _SEVERITY_ORDER = case((Item.severity == "serious", 0), (Item.severity == "major", 1), else_=2)
 _EVENT_SEVERITY_ORDER = case(
     (Event.severity == "serious", 0), (Event.severity == "major", 1), else_=2
@@ -110,19 +111,26 @@ def triage_queue(session: Session, filters: QueueFilters, user_id: int) -> Queue
     """One page of the queue: most severe first, then the hottest, then the newest."""
     if filters.kind == "event":
         return event_queue(session, filters, user_id)
-    stmt = queue_statement(filters, user_id)
-    items = list(
-        session.scalars(
-            stmt.order_by(_SEVERITY_ORDER, Item.heat.desc(), Item.published_at.desc(), Item.id)
-        )
+    stmt = queue_statement(filters, user_id).order_by(
+        _SEVERITY_ORDER, Item.heat.desc(), Item.published_at.desc(), Item.id
     )
-    if filters.tag:
-        # Tags live in a JSON list; the queue is small enough to filter them here.
-        items = [i for i in items if filters.tag in (i.tags or [])]
-    total = len(items)
     start = (filters.page - 1) * PER_PAGE
+    if filters.tag:
+        # Tags live in a JSON list, filtered here; a tag narrows the queue a lot.
+        items = [i for i in session.scalars(stmt) if filters.tag in (i.tags or [])]
+        total, page_items = len(items), items[start : start + PER_PAGE]
+    else:
+        # One page from the database and a count that stops at QUEUE_COUNT_CAP, so
+        # the page costs the same with 50 new items or 50,000 (an import running).
+        page_items = list(session.scalars(stmt.limit(PER_PAGE).offset(start)))
+        total = _capped_count(session, queue_statement(filters, user_id))
     pages = max(1, -(-total // PER_PAGE))
-    return QueuePage(items[start : start + PER_PAGE], total, filters.page, pages)
+    return QueuePage(page_items, total, filters.page, pages)
+
+
+def _capped_count(session: Session, stmt: Select[Item]) -> int:
+    limited = stmt.with_only_columns(Item.id).limit(QUEUE_COUNT_CAP).subquery()
+    return int(session.scalar(select(func.count()).select_from(limited)) or 0)
 
 
 def event_queue(session: Session, filters: QueueFilters, user_id: int) -> QueuePage:
