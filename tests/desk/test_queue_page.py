@@ -28,7 +28,7 @@ def seed(db: Database, n: int) -> None:
     ingest(db, SourceInfo(None, "manual", False, None), records, secret="s" * 32)
     with db.transaction() as session:  # some heat and severities to order by
         session.execute(update(Item).where(Item.id % 7 == 0).values(heat=5.0))
-        session.execute(update(Item).where(Item.id % 11 == 0).values(severity="high"))
+        session.execute(update(Item).where(Item.id % 11 == 0).values(severity="serious"))
 
 
 def test_pages_follow_the_full_order_and_the_count_caps(
@@ -54,4 +54,4 @@ def test_pages_follow_the_full_order_and_the_count_caps(
         monkeypatch.setattr(queue, "QUEUE_COUNT_CAP", 100)
         capped = triage_queue(session, filters, 0)
         assert capped.total == 100 and capped.pages == 2
-        assert capped.items[0].severity == "high"  # the most severe first
+        assert capped.items[0].severity == "serious"  # the most severe first
