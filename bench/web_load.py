@@ -183,11 +183,11 @@ def report(title: str, result: dict[str, object]) -> None:
     )
 
 
-def import_file(path: Path, lines: int) -> None:
+def import_file(path: Path, lines: int, run: str) -> None:
     with path.open("w", encoding="utf-8") as out:
         for i in range(lines):
             row = {
-                "微博id": f"load{i}",
+                "微博id": f"load{run}-{i}",
                 "微博正文": f"第{i}条：社区核酸检测排队情况，市民反映",
                 "发布时间": "2026-11-16 10:00",
             }
@@ -228,7 +228,7 @@ def main() -> None:
         report("idle", load(base, args.clients, args.seconds, args.writes))
         if args.during_import:
             export = data_dir / "web_load_import.jsonl"
-            import_file(export, args.import_lines)
+            import_file(export, args.import_lines, str(port))
             importer = yuqing(
                 data_dir,
                 "import",
