@@ -55,3 +55,11 @@ def test_an_answer_covering_the_question_marks_it_answered() -> None:
     ]
     assert answered_by(group, answers) == "答复：买药"
     assert answered_by(group, answers[:1]) is None
+
+
+def test_the_labelled_questions_keep_their_floors() -> None:
+    from bench.eval_questions import evaluate
+
+    scores = evaluate()
+    assert scores.precision >= 0.95 and scores.recall >= 0.9
+    assert scores.purity >= 0.95 and scores.completeness >= 0.9

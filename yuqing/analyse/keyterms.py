@@ -27,6 +27,7 @@ from yuqing.text import matching_form
 
 MIN_N, MAX_N = 2, 4
 MIN_POSTS = 2  # a term must occur in at least this many target posts
+SIGNIFICANT = 3.84  # G² at p < 0.05 with one degree of freedom
 FRAGMENT_SHARE = 0.8
 _RUNS = re.compile(r"[\u4e00-\u9fff]+|[a-z]{2,}")
 # Particles and pronouns that begin or end an n-gram straddling two words (信阳的口,
@@ -53,6 +54,7 @@ class Term:
     score: float  # G², higher is more characteristic
     posts: int  # target posts holding it
     background: int  # background posts holding it
+    significant: bool = True  # G² beyond SIGNIFICANT; else a frequent term filling the list
 
 
 def post_terms(text: str) -> set[str]:
@@ -133,15 +135,22 @@ def key_terms(
     candidates = {t: n for t, n in counts.items() if n >= MIN_POSTS and not _banned(t, banned)}
     candidates = _drop_fragments(candidates)
     scored: list[Term] = []
+    frequent: list[tuple[float, Term]] = []
     n2 = max(background.docs, 1)
     for term, a in candidates.items():
         b = background.counts.get(term, 0)
-        if a / docs <= b / n2:
-            continue  # no more frequent here than anywhere
-        scored.append(Term(term, round(log_likelihood(a, docs, b, n2), 2), a, b))
+        g2 = log_likelihood(a, docs, b, n2)
+        if a / docs > b / n2 and g2 >= SIGNIFICANT:
+            scored.append(Term(term, round(g2, 2), a, b))
+        else:  # when the target is much of the stream itself, weight like TF-IDF
+            frequent.append((a * math.log((n2 + 1) / (b + 1)), Term(term, 0.0, a, b, False)))
     scored.sort(key=lambda t: (-t.score, -t.posts, t.term))
     pool = _merge_overlaps(scored[: limit * 3], [matching_form(t) for t in texts], background)
-    return _without_overlaps(pool, limit)
+    kept = _without_overlaps(pool, limit)
+    if len(kept) < limit:
+        frequent.sort(key=lambda wt: (-wt[0], wt[1].term))
+        kept = _without_overlaps(kept + [t for _, t in frequent[: limit * 3]], limit)
+    return kept
 
 
 def _banned(term: str, banned: set[str]) -> bool:

@@ -174,15 +174,20 @@ def forget_background() -> None:
 
 
 def terms_of(
-    session: Session, where: Sequence[ColumnElement[bool]], exclude: Sequence[str], limit: int = 40
+    session: Session,
+    where: Sequence[ColumnElement[bool]],
+    exclude: Sequence[str],
+    limit: int = 40,
+    *,
+    originals_only: bool = True,
 ) -> list[Term]:
-    """Key terms of the originals matching ``where`` (the newest TERMS_CAP)."""
-    texts = session.scalars(
-        select(Item.text_norm)
-        .where(*where, Item.duplicate_of_id.is_(None))
-        .order_by(Item.id.desc())
-        .limit(TERMS_CAP)
-    ).all()
+    """Key terms of the items matching ``where`` (the newest TERMS_CAP); a period counts
+    originals only, an event its copies too (an event of one post copied thirty times
+    is about what that post says, thirty times)."""
+    query = select(Item.text_norm).where(*where)
+    if originals_only:
+        query = query.where(Item.duplicate_of_id.is_(None))
+    texts = session.scalars(query.order_by(Item.id.desc()).limit(TERMS_CAP)).all()
     return key_terms(texts, stream_background(session), exclude=exclude, limit=limit)
 
 

@@ -1,7 +1,7 @@
 """Information voids (信息空白): questions the public asks more and more that no
 clarification or official answer covers yet — the desk's 待回应的问题 list.
 
-Questions are read from the posts of the last ``WINDOW_HOURS`` hours (the newest
+Questions are read from the posts of the last ``WINDOW_HOURS`` hours of the stream (the newest
 ``SCAN_CAP`` originals), grouped (``yuqing.analyse.questions``), and a group is listed
 when it was asked at least ``MIN_ASKED`` times, more often in the recent half of the
 window than in the older half or at least ``MIN_ASKED`` times recently, and no
@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yuqing.analyse.questions import (
@@ -72,7 +72,7 @@ def official_answers(session: Session) -> list[tuple[str, frozenset[str]]]:
 def _questions(session: Session, since: datetime, until: datetime) -> list[Question]:
     rows = session.execute(
         select(Item.id, Item.text_original, Item.published_at)
-        .where(Item.published_at >= since, Item.published_at < until)
+        .where(Item.published_at >= since, Item.published_at <= until)
         .where(Item.duplicate_of_id.is_(None))
         .order_by(Item.published_at.desc())
         .limit(SCAN_CAP)
@@ -80,9 +80,17 @@ def _questions(session: Session, since: datetime, until: datetime) -> list[Quest
     return [Question(i, s, at) for i, text, at in rows for s in question_sentences(text)]
 
 
+def window_end(session: Session, now: datetime) -> datetime:
+    """The window ends now, or at the newest post when the stream stops earlier (a
+    backfill, the demo's week)."""
+    newest = session.scalar(select(func.max(Item.published_at)))
+    return min(newest, now) if newest is not None else now
+
+
 def information_voids(
     session: Session, now: datetime, *, include_answered: bool = False
 ) -> list[Void]:
+    now = window_end(session, now)
     since = now - timedelta(hours=WINDOW_HOURS)
     middle = now - timedelta(hours=WINDOW_HOURS / 2)
     groups = group_questions(_questions(session, since, now))
@@ -91,7 +99,8 @@ def information_voids(
     for group in groups:
         if group.count < MIN_ASKED:
             break  # sorted by count
-        recent, earlier = group.between(middle, now), group.between(since, middle)
+        recent = group.between(middle, now + timedelta(microseconds=1))
+        earlier = group.between(since, middle)
         if recent <= earlier and recent < MIN_ASKED:
             continue  # not rising
         answer = answered_by(group, answers)

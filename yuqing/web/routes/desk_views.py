@@ -31,7 +31,7 @@ def _event_context(session: ReadSession, settings: SettingsDep, event_id: int) -
         raise NotFound(f"事件 {event_id} 不存在")
     spread = event_spread(session, event_id, settings.resolved_secret_key())
     where = [Item.event_id == event_id]
-    terms = terms_of(session, where, own_names(session, settings.city_name))
+    terms = terms_of(session, where, own_names(session, settings.city_name), originals_only=False)
     pmap, mentions = places_of(session, where, settings.jurisdiction)
     return {
         "event": event,
