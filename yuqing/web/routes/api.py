@@ -102,8 +102,8 @@ def list_items(
     q: str = "",
     since: datetime | None = None,
     until: datetime | None = None,
-    source: Annotated[list[int], Query()] = [],  # noqa: B006 - FastAPI copies defaults
-    unit: Annotated[list[int], Query()] = [],  # noqa: B006
+    source: Annotated[list[Id], Query()] = [],  # noqa: B006 - FastAPI copies defaults
+    unit: Annotated[list[Id], Query()] = [],  # noqa: B006
     topic: Annotated[list[str], Query()] = [],  # noqa: B006
     status: Annotated[list[str], Query()] = [],  # noqa: B006
     sort: Sort = "time",

@@ -61,7 +61,7 @@ def triage_bulk(
     user: DeskUser,
     session: WriteSession,
     action: Annotated[str, Form()],
-    ids: Annotated[list[int], Form()] = [],  # noqa: B006 - FastAPI reads the default only
+    ids: Annotated[list[Id], Form()] = [],  # noqa: B006 - FastAPI reads the default only
     value: Annotated[str, Form()] = "",
     query: Annotated[str, Form()] = "",
     kind: Annotated[triage.Kind, Form()] = "item",
