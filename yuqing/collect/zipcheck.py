@@ -19,7 +19,7 @@ def check_zip_sizes(path: Path, max_unpacked: int) -> int:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise BadInput(f"{path.name}: not a readable .xlsx workbook ({exc})") from exc
+        raise BadInput(f"{path.name}：不是可读的 .xlsx 工作簿（{exc}）") from exc
     with archive:
         total = 0
         for info in archive.infolist():
@@ -27,12 +27,12 @@ def check_zip_sizes(path: Path, max_unpacked: int) -> int:
             packed = max(info.compress_size, 1)
             if info.file_size > RATIO_FLOOR and info.file_size / packed > MAX_RATIO:
                 raise TooLarge(
-                    f"{path.name}: member {info.filename} unpacks {info.file_size // packed}"
-                    f" times its packed size; refused as a zip bomb"
+                    f"{path.name}：其中 {info.filename} 解压后是压缩大小的 "
+                    f"{info.file_size // packed} 倍，疑似压缩炸弹，已拒绝"
                 )
     if total > max_unpacked:
         raise TooLarge(
-            f"{path.name}: unpacks to {total // (1 << 20)} MB, more than the "
-            f"{max_unpacked // (1 << 20)} MB allowed"
+            f"{path.name}：解压后 {total // (1 << 20)} MB，"
+            f"超过 {max_unpacked // (1 << 20)} MB 的上限"
         )
     return total

@@ -20,7 +20,6 @@ from yuqing import __version__
 from yuqing.config import Settings
 from yuqing.errors import NotAuthenticated, YuqingError
 from yuqing.store.db import Database
-from yuqing.web.limits import BodyLimit
 from yuqing.web.routes import api, auth, collection, desk, network, overview, pages, reports
 
 HERE = Path(__file__).parent
@@ -66,6 +65,8 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        # counted as the body streams in, whether or not it declares its length: 413
+        max_body_size=settings.max_request_mb << 20,
     )
     app.state.settings = settings
     app.state.db = db
@@ -75,7 +76,6 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
         app.include_router(router)
     _install_error_handlers(app)
     app.middleware("http")(_guard)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_request_mb << 20)
     return app
 
 
