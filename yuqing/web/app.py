@@ -9,6 +9,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
@@ -33,6 +34,7 @@ ROUTERS = (
     overview.router,
     api.router,
 )
+HSTS = "max-age=31536000; includeSubDomains"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -63,6 +65,8 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        # counted as the body streams in, whether or not it declares its length: 413
+        max_body_size=settings.max_request_mb << 20,
     )
     app.state.settings = settings
     app.state.db = db
@@ -96,12 +100,14 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            # the shape OpenAPI documents for 422 (HTTPValidationError), without echoing input
+            detail = [{k: e[k] for k in ("loc", "msg", "type")} for e in exc.errors()]
+            return JSONResponse({"detail": jsonable_encoder(detail)}, status_code=422)
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
         )
-        if _wants_json(request):
-            return JSONResponse({"detail": problems}, status_code=422)
-        return _error_page(request, 400, f"请求参数有误：{problems}")
+        return _error_page(request, 422, f"请求参数有误：{problems}")
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
@@ -115,7 +121,7 @@ def _error_page(request: Request, status: int, message: str) -> Response:
 
 
 async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """Refuse cross-site form posts; add security headers to every answer."""
+    """Refuse cross-site form posts; add security and cache headers to every answer."""
     if request.method in UNSAFE_METHODS and not _same_origin(request):
         message = "跨站请求被拒绝"
         if _wants_json(request):
@@ -127,6 +133,11 @@ async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Resp
     response.headers.setdefault("Referrer-Policy", "same-origin")
     csp = DOCS_CSP if request.url.path == "/api/docs" else CSP
     response.headers.setdefault("Content-Security-Policy", csp)
+    if request.app.state.settings.cookie_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if not request.url.path.startswith("/static/"):
+        # pages and API answers show what one login may see: no cache keeps a copy
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -15,7 +15,7 @@ from yuqing.errors import NotFound
 from yuqing.store.models import Alert, Delivery
 from yuqing.store.types import utcnow
 from yuqing.web.deps import AdminUser, DeskUser, ReadSession, TemplatesDep, WriteSession
-from yuqing.web.params import parse_int
+from yuqing.web.params import Id, parse_int
 
 router = APIRouter()
 SHOWN = 200
@@ -52,7 +52,7 @@ def alerts_page(
 
 
 @router.post("/alerts/{alert_id}/ack")
-def alert_ack(alert_id: int, user: DeskUser, session: WriteSession) -> Response:
+def alert_ack(alert_id: Id, user: DeskUser, session: WriteSession) -> Response:
     alert = session.get(Alert, alert_id)
     if alert is None:
         raise NotFound(f"预警 {alert_id} 不存在")
@@ -99,7 +99,7 @@ def subscription_add(
 
 @router.post("/alerts/subscriptions/{subscription_id}/toggle")
 def subscription_toggle(
-    subscription_id: int, user: AdminUser, session: WriteSession, enabled: Annotated[str, Form()]
+    subscription_id: Id, user: AdminUser, session: WriteSession, enabled: Annotated[str, Form()]
 ) -> Response:
     set_enabled(session, user.user_id, subscription_id, enabled == "1")
     return RedirectResponse("/alerts", status_code=303)

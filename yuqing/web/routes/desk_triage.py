@@ -13,6 +13,7 @@ from yuqing.desk.queue import FLAGS, KINDS, QueueFilters, triage_queue
 from yuqing.errors import BadInput
 from yuqing.store.models import Role, User, UserRole
 from yuqing.web.deps import DeskUser, ReadSession, TemplatesDep, WriteSession
+from yuqing.web.params import Id
 
 router = APIRouter()
 BULK_ACTIONS = ("status", "severity", "assign", "tag", "untag")
@@ -60,7 +61,7 @@ def triage_bulk(
     user: DeskUser,
     session: WriteSession,
     action: Annotated[str, Form()],
-    ids: Annotated[list[int], Form()] = [],  # noqa: B006 - FastAPI reads the default only
+    ids: Annotated[list[Id], Form()] = [],  # noqa: B006 - FastAPI reads the default only
     value: Annotated[str, Form()] = "",
     query: Annotated[str, Form()] = "",
     kind: Annotated[triage.Kind, Form()] = "item",
@@ -92,26 +93,26 @@ def view_save(
 
 
 @router.post("/triage/views/{view_id}/delete")
-def view_delete(view_id: int, user: DeskUser, session: WriteSession) -> Response:
+def view_delete(view_id: Id, user: DeskUser, session: WriteSession) -> Response:
     views.delete_view(session, user.user_id, view_id)
     return back("/triage")
 
 
 @router.post("/items/{item_id}/lock")
-def item_lock(item_id: int, user: DeskUser, session: WriteSession) -> Response:
+def item_lock(item_id: Id, user: DeskUser, session: WriteSession) -> Response:
     triage.take_lock(session, item_id, user.user_id)
     return back(f"/items/{item_id}")
 
 
 @router.post("/items/{item_id}/unlock")
-def item_unlock(item_id: int, user: DeskUser, session: WriteSession) -> Response:
+def item_unlock(item_id: Id, user: DeskUser, session: WriteSession) -> Response:
     triage.release_lock(session, item_id, user.user_id)
     return back(f"/items/{item_id}")
 
 
 @router.post("/items/{item_id}/triage")
 def item_triage(
-    item_id: int,
+    item_id: Id,
     user: DeskUser,
     session: WriteSession,
     status: Annotated[str, Form()] = "",
@@ -133,8 +134,8 @@ def item_triage(
 
 @router.post("/items/{item_id}/claims/{claim_id}")
 def item_claim(
-    item_id: int,
-    claim_id: int,
+    item_id: Id,
+    claim_id: Id,
     user: DeskUser,
     session: WriteSession,
     decision: Annotated[str, Form()],
@@ -146,20 +147,20 @@ def item_claim(
 
 
 @router.post("/events/{event_id}/lock")
-def event_lock(event_id: int, user: DeskUser, session: WriteSession) -> Response:
+def event_lock(event_id: Id, user: DeskUser, session: WriteSession) -> Response:
     triage.take_lock(session, event_id, user.user_id, kind="event")
     return back(f"/events/{event_id}")
 
 
 @router.post("/events/{event_id}/unlock")
-def event_unlock(event_id: int, user: DeskUser, session: WriteSession) -> Response:
+def event_unlock(event_id: Id, user: DeskUser, session: WriteSession) -> Response:
     triage.release_lock(session, event_id, user.user_id, kind="event")
     return back(f"/events/{event_id}")
 
 
 @router.post("/events/{event_id}/triage")
 def event_triage(
-    event_id: int,
+    event_id: Id,
     user: DeskUser,
     session: WriteSession,
     status: Annotated[str, Form()] = "",

@@ -31,10 +31,11 @@ from yuqing.network.field_reports import (
 from yuqing.network.imports import ImportResult, import_tallies
 from yuqing.network.tallies import day_values, history, metrics, record_tally
 from yuqing.store.models import Role, TallyMetric, Unit
-from yuqing.web.deps import ReadSession, SettingsDep, TemplatesDep, WriteSession
-from yuqing.web.params import parse_date
-from yuqing.web.routes.network_common import Officer, imported_sheet, now, officer_reach_of
+from yuqing.web.deps import FormFields, ReadSession, SettingsDep, TemplatesDep, WriteSession
+from yuqing.web.params import Id, parse_date
+from yuqing.web.routes.network_common import Officer, now, officer_reach_of
 from yuqing.web.security import Principal
+from yuqing.web.uploads import imported_sheet, read_limited
 
 router = APIRouter()
 
@@ -97,7 +98,7 @@ def my_unit(
 
 
 @router.post("/my/unit/tallies/import", response_class=HTMLResponse)
-async def tallies_import(
+def tallies_import(
     request: Request,
     user: Officer,
     session: WriteSession,
@@ -109,8 +110,9 @@ async def tallies_import(
     """The officer's own unit's daily values from a sheet; rows naming another unit
     are refused with the reason (and quarantined, unless it was a dry run)."""
     reach = officer_reach_of(session, user)
-    result = await imported_sheet(
+    result = imported_sheet(
         sheet,
+        settings.import_max_rows,
         lambda path: import_tallies(
             session, path, reach=reach, now=now(), tz=settings.tz, dry_run=dry_run
         ),
@@ -126,7 +128,7 @@ def zero_report(user: Officer, session: WriteSession, settings: SettingsDep) -> 
 
 
 @router.post("/my/unit/reports")
-async def report_submit(
+def report_submit(
     user: Officer,
     session: WriteSession,
     settings: SettingsDep,
@@ -141,7 +143,7 @@ async def report_submit(
     for upload in files or []:
         if not upload.filename:
             continue  # the browser sends an empty part when no file was chosen
-        data = await upload.read(MAX_ATTACHMENT_BYTES + 1)
+        data = read_limited(upload, MAX_ATTACHMENT_BYTES)
         uploads.append(
             Upload(upload.filename, upload.content_type or "application/octet-stream", data)
         )
@@ -158,11 +160,10 @@ async def report_submit(
 
 
 @router.post("/my/unit/tallies")
-async def tallies_submit(
-    request: Request, user: Officer, session: WriteSession, settings: SettingsDep
+def tallies_submit(
+    form: FormFields, user: Officer, session: WriteSession, settings: SettingsDep
 ) -> Response:
     """The tally form: a field ``m<metric id>`` per metric; blank fields are skipped."""
-    form = await request.form()
     day = parse_date(str(form.get("day") or "")) or now().astimezone(settings.tz).date()
     reach = officer_reach_of(session, user)
     unit = session.get(Unit, reach.home_unit_id or 0)
@@ -194,7 +195,7 @@ def _value(metric: TallyMetric, raw: str) -> float:
 
 
 @router.post("/my/unit/directives/{directive_id}/ack")
-def directive_ack(directive_id: int, user: Officer, session: WriteSession) -> Response:
+def directive_ack(directive_id: Id, user: Officer, session: WriteSession) -> Response:
     reach = officer_reach_of(session, user)
     acknowledge(session, reach, directive_id, reach.home_unit_id or 0, now=now())
     return RedirectResponse("/my/unit#directives", status_code=303)
@@ -202,7 +203,7 @@ def directive_ack(directive_id: int, user: Officer, session: WriteSession) -> Re
 
 @router.post("/my/unit/directives/{directive_id}/complete")
 def directive_complete(
-    directive_id: int, user: Officer, session: WriteSession, note: Annotated[str, Form()]
+    directive_id: Id, user: Officer, session: WriteSession, note: Annotated[str, Form()]
 ) -> Response:
     reach = officer_reach_of(session, user)
     complete(session, reach, directive_id, reach.home_unit_id or 0, note=note, now=now())

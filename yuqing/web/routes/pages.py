@@ -10,7 +10,7 @@ from yuqing.store.models import ITEM_STATUS_LABELS, Item
 from yuqing.web.deps import AnyUser, DeskUser, ReadSession, SettingsDep, TemplatesDep
 from yuqing.web.item_analysis import item_analysis, item_triage
 from yuqing.web.item_search import event_title, filter_choices, find_items
-from yuqing.web.params import ItemFiltersDep
+from yuqing.web.params import Id, ItemFiltersDep
 from yuqing.web.security import ANY_USER
 
 router = APIRouter()
@@ -49,7 +49,7 @@ def item_list(
 @router.get("/items/{item_id}", response_class=HTMLResponse)
 def item_detail(
     request: Request,
-    item_id: int,
+    item_id: Id,
     user: DeskUser,
     session: ReadSession,
     settings: SettingsDep,
