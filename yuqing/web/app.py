@@ -19,6 +19,7 @@ from yuqing import __version__
 from yuqing.config import Settings
 from yuqing.errors import NotAuthenticated, YuqingError
 from yuqing.store.db import Database
+from yuqing.web.homes import SAVED
 from yuqing.web.routes import api, auth, collection, desk, network, overview, pages, reports
 
 HERE = Path(__file__).parent
@@ -53,6 +54,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     templates.env.filters["local"] = lambda v, fmt="%Y-%m-%d %H:%M": local_time(v, settings.tz, fmt)
     templates.env.globals["city_name"] = settings.city_name
     templates.env.globals["version"] = __version__
+    templates.env.globals["saved_notices"] = SAVED
     return templates
 
 
