@@ -20,7 +20,7 @@ from yuqing.config import Settings
 from yuqing.errors import NotAuthenticated, YuqingError
 from yuqing.store.db import Database
 from yuqing.web.homes import SAVED
-from yuqing.web.routes import api, auth, collection, desk, network, overview, pages, reports
+from yuqing.web.routes import admin, api, auth, collection, desk, network, overview, pages, reports
 
 HERE = Path(__file__).parent
 # collection before pages: /items/new must not be read as /items/{item_id}.
@@ -33,6 +33,7 @@ ROUTERS = (
     pages.router,
     overview.router,
     api.router,
+    admin.router,
 )
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CSP = (

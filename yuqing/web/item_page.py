@@ -65,8 +65,8 @@ def open_for_triage(db: Database, item_id: int, user: Principal) -> None:
 
 
 def next_in_queue(session: Session, filters: QueueFilters, after: int, user_id: int) -> int | None:
-    """The queue's item after ``after`` (or its first, once ``after`` has left the queue)
-    that nobody else is working on."""
+    """The queue's item after ``after`` that nobody else is working on: the next one
+    down, from the top again past the end, or the first once ``after`` has left the queue."""
     now = utcnow()
     free = or_(
         Item.locked_by_id.is_(None),
@@ -82,6 +82,5 @@ def next_in_queue(session: Session, filters: QueueFilters, after: int, user_id: 
     ]
     if after in ids:
         position = ids.index(after)
-        rest = ids[position + 1 :]
-        return rest[0] if rest else None
+        ids = ids[position + 1 :] + ids[:position]
     return ids[0] if ids else None
