@@ -5,12 +5,12 @@ from __future__ import annotations
 from yuqing.store.models import Role
 from yuqing.web.security import Principal
 
-# The first matching role decides; an admin holds every role, so admin comes first.
+# The first matching role decides; an admin's home is the settings.
 HOMES: tuple[tuple[Role, str], ...] = (
     (Role.ADMIN, "/admin"),
+    (Role.SIGNER, "/reports?status=awaiting"),  # a signer who also edits signs first
     (Role.ANALYST, "/triage"),
     (Role.EDITOR, "/triage"),
-    (Role.SIGNER, "/reports?status=awaiting"),
     (Role.OFFICER, "/my/unit"),
     (Role.RESPONDER, "/my/cases"),
 )
