@@ -46,7 +46,10 @@ DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
 )
 
 
-def local_time(value: datetime | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def local_time(value: datetime | str | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A moment in the desk's time zone; an ISO string (as JSON logs keep them) too."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if value else None
     return value.astimezone(tz).strftime(fmt) if value else ""
 
 
