@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from yuqing.errors import BadInput
-from yuqing.store.models import ClaimMatch, Event, Item, ItemStatus, RuleHit
+from yuqing.store.models import ClaimMatch, Event, Item, ItemStatus, RuleHit, Source, WatchRule
 from yuqing.text import matching_form
 
 OPEN_STATUSES = (ItemStatus.NEW.value, ItemStatus.IN_REVIEW.value)
@@ -77,6 +77,15 @@ class QueueFilters:
         return urlencode(pairs)
 
 
+@dataclass(frozen=True)
+class RowReasons:
+    """Why a row stands where it does: its rules, a suspected rumour, its source."""
+
+    rules: list[str]
+    rumour: bool
+    source: str
+
+
 @dataclass
 class QueuePage:
     items: list[Item]
@@ -84,6 +93,7 @@ class QueuePage:
     page: int
     pages: int
     events: list[Event] = field(default_factory=list)  # the page, when the queue is of events
+    reasons: dict[int, RowReasons] = field(default_factory=dict)
 
 
 def queue_statement(filters: QueueFilters, user_id: int) -> Select[Item]:
@@ -106,23 +116,25 @@ def queue_statement(filters: QueueFilters, user_id: int) -> Select[Item]:
     return stmt
 
 
+def queue_order() -> tuple[ColumnElement[Any], ...]:
+    """Most severe first, then the hottest, then the newest."""
+    return (_SEVERITY_ORDER, Item.heat.desc(), Item.published_at.desc(), Item.id)
+
+
 def triage_queue(session: Session, filters: QueueFilters, user_id: int) -> QueuePage:
     """One page of the queue: most severe first, then the hottest, then the newest."""
     if filters.kind == "event":
         return event_queue(session, filters, user_id)
     stmt = queue_statement(filters, user_id)
-    items = list(
-        session.scalars(
-            stmt.order_by(_SEVERITY_ORDER, Item.heat.desc(), Item.published_at.desc(), Item.id)
-        )
-    )
+    items = list(session.scalars(stmt.order_by(*queue_order())))
     if filters.tag:
         # Tags live in a JSON list; the queue is small enough to filter them here.
         items = [i for i in items if filters.tag in (i.tags or [])]
     total = len(items)
     start = (filters.page - 1) * PER_PAGE
     pages = max(1, -(-total // PER_PAGE))
-    return QueuePage(items[start : start + PER_PAGE], total, filters.page, pages)
+    shown = items[start : start + PER_PAGE]
+    return QueuePage(shown, total, filters.page, pages, reasons=row_reasons(session, shown))
 
 
 def event_queue(session: Session, filters: QueueFilters, user_id: int) -> QueuePage:
@@ -158,3 +170,33 @@ def count_open(session: Session) -> int:
         )
         or 0
     )
+
+
+def row_reasons(session: Session, items: list[Item]) -> dict[int, RowReasons]:
+    """For one page of the queue: the rules each item hit, whether it matches a claim."""
+    ids = [item.id for item in items]
+    rules: dict[int, list[str]] = {}
+    for item_id, name in session.execute(
+        select(RuleHit.item_id, WatchRule.name)
+        .join(WatchRule, WatchRule.id == RuleHit.rule_id)
+        .where(RuleHit.item_id.in_(ids))
+        .order_by(WatchRule.name)
+    ):
+        rules.setdefault(item_id, []).append(name)
+    rumours = set(
+        session.scalars(
+            select(ClaimMatch.item_id).where(
+                ClaimMatch.item_id.in_(ids), ClaimMatch.status != "rejected"
+            )
+        )
+    )
+    sources = dict(
+        session.execute(
+            select(Item.id, Source.name)
+            .join(Source, Source.id == Item.source_id)
+            .where(Item.id.in_(ids))
+        ).all()
+    )
+    return {
+        i: RowReasons(rules.get(i, []), i in rumours, sources.get(i) or "手工录入") for i in ids
+    }

@@ -102,7 +102,7 @@ class Jobs:
             )
         analysed = analyse(self.db, context, pending_only=True).items
         with self.db.transaction() as session:
-            raise_burst_alerts(session, utcnow())
+            raise_burst_alerts(session, utcnow(), self.settings.tz)
         return analysed
 
     def duties_now(self) -> None:

@@ -20,7 +20,8 @@ from yuqing import __version__
 from yuqing.config import Settings
 from yuqing.errors import NotAuthenticated, YuqingError
 from yuqing.store.db import Database
-from yuqing.web.routes import api, auth, collection, desk, network, overview, pages, reports
+from yuqing.web.homes import SAVED
+from yuqing.web.routes import admin, api, auth, collection, desk, network, overview, pages, reports
 
 HERE = Path(__file__).parent
 # collection before pages: /items/new must not be read as /items/{item_id}.
@@ -33,6 +34,7 @@ ROUTERS = (
     pages.router,
     overview.router,
     api.router,
+    admin.router,
 )
 HSTS = "max-age=31536000; includeSubDomains"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -46,7 +48,10 @@ DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
 )
 
 
-def local_time(value: datetime | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def local_time(value: datetime | str | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A moment in the desk's time zone; an ISO string (as JSON logs keep them) too."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if value else None
     return value.astimezone(tz).strftime(fmt) if value else ""
 
 
@@ -55,6 +60,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     templates.env.filters["local"] = lambda v, fmt="%Y-%m-%d %H:%M": local_time(v, settings.tz, fmt)
     templates.env.globals["city_name"] = settings.city_name
     templates.env.globals["version"] = __version__
+    templates.env.globals["saved_notices"] = SAVED
     return templates
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from annotated_types import Ge, Le
@@ -39,6 +39,16 @@ def parse_int(value: str | None) -> int | None:
     return number
 
 
+def parse_moment(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise BadInput(f"时间格式应为 YYYY-MM-DDTHH:MM（可带时区）：{value}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def item_filters(
     q: str = "",
     since: Annotated[str | None, Query(description="本地日期 YYYY-MM-DD")] = None,
@@ -55,6 +65,8 @@ def item_filters(
     event: Annotated[str | None, Query(description="事件编号")] = None,
     sort: Sort = "time",
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    after: Annotated[str | None, Query(description="起始时刻 ISO 8601，如预警的时段")] = None,
+    before: Annotated[str | None, Query(description="截止时刻 ISO 8601")] = None,
 ) -> ItemFilters:
     """The item list's filters from the query string (the list and its exports share them)."""
     return ItemFilters(
@@ -73,6 +85,8 @@ def item_filters(
         event=parse_int(event),
         sort=sort,
         page=page,
+        after=parse_moment(after),
+        before=parse_moment(before),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,7 +14,8 @@ from yuqing.desk.queue import FLAGS, KINDS, QueueFilters, triage_queue
 from yuqing.errors import BadInput
 from yuqing.store.models import Role, User, UserRole
 from yuqing.web.deps import DeskUser, ReadSession, TemplatesDep, WriteSession
-from yuqing.web.params import Id
+from yuqing.web.item_page import next_in_queue
+from yuqing.web.params import Id, parse_int
 
 router = APIRouter()
 BULK_ACTIONS = ("status", "severity", "assign", "tag", "untag")
@@ -54,6 +56,19 @@ def triage_page(
     rows = "desk/_triage_events.html" if filters.kind == "event" else "desk/_triage_rows.html"
     name = rows if request.headers.get("HX-Request") else "desk/triage.html"
     return templates.TemplateResponse(request, name, context)
+
+
+@router.get("/triage/next")
+def triage_next(request: Request, user: DeskUser, session: ReadSession) -> Response:
+    """The queue's next item after ``after`` that nobody else holds (下一条)."""
+    params = request.query_params
+    filters = QueueFilters.parse(params)
+    after = parse_int(params.get("after")) or 0
+    found = next_in_queue(session, filters, after, user.user_id)
+    query = filters.query_string()
+    if found is None:
+        return back(f"/triage?{query}&saved=queue_done" if query else "/triage?saved=queue_done")
+    return back(f"/items/{found}?{urlencode({'queue': query})}")
 
 
 @router.post("/triage/bulk")

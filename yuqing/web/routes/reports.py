@@ -23,7 +23,7 @@ from yuqing.reports.render import default_unit, load_document, render
 from yuqing.reports.render_html import render_body
 from yuqing.reports.series import describe_series
 from yuqing.reports.versions import diff
-from yuqing.store.models import Event, ReportSeries
+from yuqing.store.models import Event, Report, ReportSeries
 from yuqing.store.types import utcnow
 from yuqing.web.deps import DbDep, DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
 from yuqing.web.params import MAX_PAGE, Id, parse_date, parse_int
@@ -49,18 +49,29 @@ def report_list(
     settings: SettingsDep,
     templates: TemplatesDep,
     series: str = "",
+    status: str = "",
 ) -> Response:
     all_series = session.scalars(select(ReportSeries).order_by(ReportSeries.id)).all()
     context = {
         "user": user,
         "series": all_series,
         "chosen": series,
-        "rows": find_reports(session, series=series or None, limit=200).rows,
+        "status": status,
+        "rows": _listed(session, series, status),
         "statuses": wf.STATUS_LABELS,
         "today": utcnow().astimezone(settings.tz).date().isoformat(),
         "hour": settings.report_window_hour,
     }
     return templates.TemplateResponse(request, "reports/list.html", context)
+
+
+def _listed(session: ReadSession, series: str, status: str) -> list[tuple[Report, ReportSeries]]:
+    """The list's rows; ``awaiting`` is what a signer has to act on (待审核 and 已审核)."""
+    statuses = ("in_review", "approved") if status == "awaiting" else (status or None,)
+    rows: list[tuple[Report, ReportSeries]] = []
+    for one in statuses:
+        rows += find_reports(session, series=series or None, status=one, limit=200).rows
+    return rows
 
 
 @router.get("/reports/new", response_class=HTMLResponse)
