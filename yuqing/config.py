@@ -10,7 +10,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -136,6 +136,42 @@ class Settings(BaseSettings):
     sources: list[dict[str, Any]] = Field(
         default_factory=list,
         description="Sources to create or update at `yuqing init` ([[sources]] tables).",
+    )
+
+    # --- running on one box or many (see docs/deploy.md) ---
+    poll_lease_seconds: int = Field(
+        120,
+        ge=10,
+        le=3600,
+        description="A poll's lease on its source, renewed every third of it while the poll "
+        "runs; a crashed poll frees its source this many seconds later.",
+    )
+    analysis_lease_seconds: int = Field(
+        120,
+        ge=10,
+        le=3600,
+        description="The analysis fold's lease (one run at a time across all machines), "
+        "renewed every third of it; a crashed run frees it this many seconds later.",
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines as readable text or as one JSON object per line."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="Least severe log level written."
+    )
+    trusted_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins (https://desk.example.gov.cn) a form post may come from besides "
+        "the request's own Host, e.g. the public address behind a reverse proxy.",
+    )
+    db_pool_size: int = Field(5, ge=1, le=200, description="PostgreSQL connections kept open.")
+    db_max_overflow: int = Field(
+        10, ge=0, le=200, description="PostgreSQL connections opened beyond the pool at peaks."
+    )
+    db_statement_timeout_ms: int = Field(
+        0,
+        ge=0,
+        description="PostgreSQL statement_timeout in milliseconds for every connection; 0: none.",
     )
 
     @field_validator("timezone")

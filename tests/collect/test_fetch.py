@@ -405,10 +405,24 @@ def test_malformed_and_truncated_responses(fake_time: FakeTime, reply: bytes, re
 def test_malformed_robots_counts_as_unreachable(fake_time: FakeTime) -> None:
     raw = RawServer(b"garbage\r\n\r\n")
     try:
-        with make(fake_time) as fetcher, pytest.raises(SourceUnreachable, match="unreachable"):
+        with make(fake_time) as fetcher, pytest.raises(SourceUnreachable) as caught:
             fetcher.fetch(f"http://127.0.0.1:{raw.port}/page", allow_private=True)
     finally:
         raw.close()
+    # A failure is reported as what happened, never as the site's wish (issue 15, item 10).
+    assert "robots.txt could not be fetched" in caught.value.message
+    assert "disallows" not in caught.value.message
+
+
+def test_robots_network_failure_says_what_happened(fake_time: FakeTime) -> None:
+    with socket.socket() as probe:  # a port nobody listens on: connection refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with make(fake_time, retries=0) as fetcher, pytest.raises(SourceUnreachable) as caught:
+        fetcher.fetch(f"http://127.0.0.1:{port}/page", allow_private=True)
+    message = caught.value.message
+    assert "robots.txt could not be fetched (" in message and "connection failed" in message
+    assert "disallows" not in message and "tried again within 10 minutes" in message
 
 
 # --- encodings -----------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from yuqing.analyse.claims import ClaimCandidate
@@ -26,6 +26,14 @@ from yuqing.store.db import Database
 from yuqing.store.models import Item, Source
 
 ALL_STAGES = 0b111111
+
+
+def pending_items() -> ColumnElement[bool]:
+    """Items no run has analysed yet, written with the constant inline so that the
+    partial index ``ix_items_pending`` (same condition) serves the query."""
+    return Item.analysed_stages != literal_column(str(ALL_STAGES))
+
+
 # Copies are looked for among what was published this long before a run's window.
 DEDUPE_LOOKBACK = timedelta(days=2)
 
@@ -85,9 +93,7 @@ def analyse(
     summary = AnalysisSummary()
     with db.reading() as session:
         if pending_only and since is None:
-            since = session.scalar(
-                select(func.min(Item.published_at)).where(Item.analysed_stages != ALL_STAGES)
-            )
+            since = session.scalar(select(func.min(Item.published_at)).where(pending_items()))
             if since is None:
                 return summary
         _prime_dedupe(session, context, since)
@@ -242,7 +248,7 @@ def _batches(
             if until is not None:
                 query = query.where(Item.published_at < until)
             if pending_only:
-                query = query.where(Item.analysed_stages != ALL_STAGES)
+                query = query.where(pending_items())
             if after is not None:
                 query = query.where(
                     or_(

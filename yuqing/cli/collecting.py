@@ -11,11 +11,12 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from yuqing.cli.common import console, open_database, progress_bar, settings
+from yuqing.cli.common import console, err_console, open_database, progress_bar, settings
 from yuqing.collect.fetch import Fetcher, FetchPolicy
 from yuqing.collect.health import source_health
 from yuqing.collect.ingest import IngestSummary, SourceInfo, ingest
 from yuqing.collect.poll import poll_source
+from yuqing.collect.shared import shared_robots, shared_throttle
 from yuqing.collect.sources import get_source, parse_spec, upsert_source
 from yuqing.store.migrate import require_current
 from yuqing.store.models import QuarantineEntry, Source
@@ -113,8 +114,13 @@ def collect(
                 session.scalars(select(Source.id).where(Source.enabled, Source.kind != "manual"))
             )
         )
-    fetcher = Fetcher(FetchPolicy(user_agent=config.user_agent, min_interval=config.fetch_interval))
+    fetcher = Fetcher(
+        FetchPolicy(user_agent=config.user_agent, min_interval=config.fetch_interval),
+        throttle=shared_throttle(config, db),
+        robots_store=shared_robots(db),
+    )
     total = IngestSummary()
+    busy: list[str] = []
     with fetcher, progress_bar() as bar:
         task = bar.add_task("collecting", total=None)
         for source_id in ids:
@@ -125,11 +131,20 @@ def collect(
                 secret=config.resolved_secret_key(),
                 tz=config.tz,
                 on_batch=lambda s: bar.advance(task, s.read),
+                lease_seconds=config.poll_lease_seconds,
             )
             total.add(report.summary)
             detail = report.error or _summary_line(report.summary)
-            bar.console.print(f"{report.source}: {report.status} — {detail}")
+            bar.console.print(f"{report.source}: {report.status} — {detail}", markup=False)
+            if report.status == "busy":
+                busy.append(f"{report.source} ({report.error})")
     console.print(_summary_line(total))
+    if busy:
+        err_console.print(
+            "busy, not polled: " + "; ".join(busy) + " — try again when that poll ends",
+            markup=False,
+        )
+        raise typer.Exit(3)
 
 
 def import_file(
@@ -219,8 +234,20 @@ def quarantine_list(
     console.print(table)
 
 
-def worker() -> None:
-    """Run scheduled collection (no web app); start several on several machines with redis_url."""
+def worker(
+    scheduler: Annotated[
+        bool,
+        typer.Option(
+            help="Also enqueue the periodic tasks (polls due, analysis, duties). Start one "
+            "scheduler per deployment — or none when `yuqing serve` runs the schedule."
+        ),
+    ] = False,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(help="Serve this worker's Prometheus metrics on this port (127.0.0.1)."),
+    ] = None,
+) -> None:
+    """Run queued tasks (no web app); start several on several machines with redis_url."""
     from yuqing.jobs.queue import Jobs
 
     config = settings()
@@ -228,5 +255,13 @@ def worker() -> None:
     require_current(db)
     jobs = Jobs(config, db)
     where = "Redis" if config.redis_url else f"{config.data_dir / 'jobs.sqlite3'}"
-    console.print(f"yuqing worker: {config.workers} threads, queue on {where}")
-    jobs.consumer().run()
+    role = "and the schedule" if scheduler else "(the schedule runs elsewhere)"
+    console.print(f"yuqing worker: {config.workers} threads, queue on {where}, {role}")
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        from yuqing.jobs.metrics import registry_for
+
+        start_http_server(metrics_port, addr="127.0.0.1", registry=registry_for(db))
+        console.print(f"metrics on http://127.0.0.1:{metrics_port}/metrics")
+    jobs.consumer(scheduler=scheduler).run()

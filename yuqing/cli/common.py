@@ -24,7 +24,13 @@ def settings() -> Settings:
 
 
 def open_database(config: Settings | None = None) -> Database:
-    return Database((config or settings()).resolved_database_url())
+    config = config or settings()
+    return Database(
+        config.resolved_database_url(),
+        pool_size=config.db_pool_size,
+        max_overflow=config.db_max_overflow,
+        statement_timeout_ms=config.db_statement_timeout_ms,
+    )
 
 
 def progress_bar() -> Progress:

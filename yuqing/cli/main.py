@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -39,6 +39,20 @@ app.add_typer(desk.app, name="desk", help="Triage, cases, fact-checks, alert del
 app.add_typer(reports.app, name="report", help="Daily and special reports.")
 
 
+LONG_RUNNING = {"serve", "worker", "demo"}
+
+
+@app.callback()
+def _configure_logging(ctx: typer.Context) -> None:
+    """Logging once per process: the configured level for the long-running commands,
+    warnings and worse for the others (their console output says the rest)."""
+    from yuqing.logs import configure
+
+    config = settings()
+    quiet = ctx.invoked_subcommand not in LONG_RUNNING and config.log_level in ("DEBUG", "INFO")
+    configure(config, level="WARNING" if quiet else None)
+
+
 @app.command()
 def init() -> None:
     """Create the database, or upgrade it to this version's schema keeping every row;
@@ -66,8 +80,15 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
     schedule: Annotated[
-        bool, typer.Option(help="Also run scheduled collection in this process.")
+        bool,
+        typer.Option(
+            help="Also run the task queue and the schedule in this process "
+            "(the deployment's one scheduler)."
+        ),
     ] = True,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Web processes (each with its own pool).")
+    ] = 1,
 ) -> None:
     """Serve the web app and, in the same process, the collection schedule."""
     import uvicorn
@@ -80,15 +101,26 @@ def serve(
     require_current(db)
     config.resolved_secret_key()
     bind_host, bind_port = host or config.host, port or config.port
-    consumer = Jobs(config, db).consumer() if schedule else None
+    consumer = Jobs(config, db).consumer(scheduler=True) if schedule else None
     if consumer is not None:
         consumer.start()
     console.print(
-        f"yuqing serving on http://{bind_host}:{bind_port}/"
-        + (" with scheduled collection" if consumer else "")
+        f"yuqing serving on http://{bind_host}:{bind_port}/ with {workers} web process(es)"
+        + (", the task queue and the schedule" if consumer else "")
     )
+    options: dict[str, Any] = {
+        "host": bind_host,
+        "port": bind_port,
+        "log_config": None,
+        "access_log": True,
+    }
     try:
-        uvicorn.run(create_app(config, db), host=bind_host, port=bind_port, log_level="warning")
+        if workers > 1:
+            uvicorn.run(
+                "yuqing.web.app:app_from_settings", factory=True, workers=workers, **options
+            )
+        else:
+            uvicorn.run(create_app(config, db), **options)
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)

@@ -6,7 +6,10 @@ transient failures with backoff, follow redirects by hand (each hop guarded,
 robots-checked and rate-limited again), stream the body under a size cap and
 decode it. Every failure is a ``SourceUnreachable`` naming the URL and the reason.
 
-Not thread-safe: give each worker thread its own ``Fetcher``.
+Not thread-safe: give each worker thread its own ``Fetcher``. By default each
+keeps its own politeness clock and robots.txt cache; pass a shared ``throttle``
+and ``robots_store`` (``yuqing.collect.shared``) so that all threads and machines
+keep one interval per host between them.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
+from typing import Protocol
 
 import httpx
 
@@ -77,6 +81,10 @@ class _TransportFailure(SourceUnreachable):
     the second must stop the fetch."""
 
 
+class Throttle(Protocol):
+    def wait(self, host: str) -> None: ...
+
+
 class HostThrottle:
     """At least ``min_interval`` seconds between the starts of requests to a host."""
 
@@ -112,12 +120,14 @@ class Fetcher:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        throttle: Throttle | None = None,
+        robots_store: robots.RobotsStore | None = None,
     ) -> None:
         self.policy = policy
         self._transport = transport
         self._sleep = sleep
-        self._throttle = HostThrottle(policy.min_interval, clock, sleep)
-        self._robots = robots.RobotsCache(clock)
+        self._throttle: Throttle = throttle or HostThrottle(policy.min_interval, clock, sleep)
+        self._robots: robots.RobotsStore = robots_store or robots.RobotsCache(clock)
         # One client per allow-list mode: pooled keep-alive connections opened for
         # an allow-listed fetch must never serve a fetch that is not.
         self._clients: dict[bool, httpx.Client] = {}

@@ -3,26 +3,34 @@ record how it went. Whatever happens, the source's health says so afterwards."""
 
 from __future__ import annotations
 
+import logging
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from yuqing.collect.connectors import PollContext, connector_for
 from yuqing.collect.fetch import Fetcher
 from yuqing.collect.ingest import IngestSummary, SourceInfo, ingest
 from yuqing.collect.keys import canonical_url
 from yuqing.collect.mailbox import import_mail, mail_messages, parse_state
-from yuqing.collect.sources import is_due, release_lease, take_lease
+from yuqing.collect.sources import is_due, release_lease, renew_lease, take_lease
 from yuqing.errors import BadInput, SourceUnreachable
 from yuqing.store.db import Database
+from yuqing.store.leases import Heartbeat, holder_id
 from yuqing.store.models import Item, Source, SourceKind
 from yuqing.store.types import utcnow
 
-DEFAULT_LEASE_SECONDS = 15 * 60
+# A poll renews its source's lease every third of this (a heartbeat); a crashed
+# poll stops renewing and the source is free again this long after.
+DEFAULT_LEASE_SECONDS = 120
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -48,10 +56,10 @@ def poll_source(
 ) -> PollReport:
     """Poll now; with ``only_if_due`` (the schedule's tasks) skip a source polled within
     its interval, so a poll queued twice runs once."""
+    holder = holder_id()
     with db.transaction() as session:
-        if not take_lease(session, source_id, lease_seconds):
-            name = session.scalar(select(Source.name).where(Source.id == source_id)) or "?"
-            return PollReport(name, "busy")
+        if not take_lease(session, source_id, lease_seconds, holder=holder):
+            return _busy(session, source_id)
         source = session.get(Source, source_id)
         assert source is not None
         if only_if_due and not is_due(source, utcnow()):
@@ -66,6 +74,28 @@ def poll_source(
             last_modified=source.last_modified,
         )
     report = PollReport(info.name, "ok")
+    started = time.monotonic()
+    beat = Heartbeat(
+        db, lambda s: renew_lease(s, source_id, holder, lease_seconds), lease_seconds / 3
+    )
+    try:
+        with beat:
+            _run_connector(db, info, ctx, report, secret, attachments_dir, on_batch)
+    finally:
+        _record_outcome(db, source_id, ctx, report)
+        _log_outcome(report, time.monotonic() - started)
+    return report
+
+
+def _run_connector(
+    db: Database,
+    info: SourceInfo,
+    ctx: PollContext,
+    report: PollReport,
+    secret: str,
+    attachments_dir: Path | None,
+    on_batch: Callable[[IngestSummary], None] | None,
+) -> None:
     try:
         if info.kind == SourceKind.MAIL.value:
             report.summary = _poll_mail(db, info, ctx, attachments_dir)
@@ -76,9 +106,34 @@ def poll_source(
             report.status = "not_modified"
     except (SourceUnreachable, BadInput) as exc:
         report.status, report.error = "failed", exc.message
-    finally:
-        _record_outcome(db, source_id, ctx, report)
-    return report
+
+
+def _busy(session: Session, source_id: int) -> PollReport:
+    row = session.execute(
+        select(Source.name, Source.lease_until, Source.lease_holder).where(Source.id == source_id)
+    ).first()
+    if row is None:
+        return PollReport("?", "busy", error=f"no source {source_id}")
+    until = row.lease_until.strftime("%H:%M:%S UTC") if row.lease_until else "?"
+    who = row.lease_holder or "another worker"
+    return PollReport(row.name, "busy", error=f"{who} is polling it (lease until {until})")
+
+
+def _log_outcome(report: PollReport, seconds: float) -> None:
+    s = report.summary
+    level = logging.WARNING if report.status == "failed" else logging.INFO
+    logger.log(
+        level,
+        "poll %s: %s in %.1f s (read %d, stored %d, duplicates %d, quarantined %d)%s",
+        report.source,
+        report.status,
+        seconds,
+        s.read,
+        s.stored,
+        s.duplicates,
+        s.quarantined,
+        f": {report.error}" if report.error else "",
+    )
 
 
 def _poll_mail(

@@ -3,8 +3,9 @@ that per scheme+host+port.
 
 The fetching itself is the fetcher's job, so robots.txt goes through the same
 guarded client and per-host rate limit as any page. This module turns the
-outcome into rules, following RFC 9309 where it speaks and urllib.robotparser's
-long-standing conventions where the brief asks for them:
+outcome into rules — parsed by protego, which follows RFC 9309 (longest match,
+``*`` wildcards, ``$`` anchors) — and urllib.robotparser's long-standing
+conventions where the brief asks for them:
 
 * 2xx: the file's rules;
 * 401/403: disallow everything (the site is telling robots to keep out; this is
@@ -18,12 +19,14 @@ long-standing conventions where the brief asks for them:
 
 from __future__ import annotations
 
+import threading
 import time
-import urllib.robotparser
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import httpx
+from protego import Protego
 
 ROBOTS_TTL = 3600.0  # seconds a fetched robots.txt is trusted
 FAILURE_TTL = 600.0  # seconds an unreachable robots.txt keeps a host closed
@@ -35,17 +38,25 @@ MAX_ROBOTS_REDIRECTS = 5  # RFC 9309's minimum
 class RobotsRules:
     """What one host's robots.txt allows."""
 
-    parser: urllib.robotparser.RobotFileParser | None
+    parser: Protego | None
     allow_all: bool
     reason: str  # why everything is allowed or disallowed; "" when parsed
     transient: bool = False  # cached for FAILURE_TTL instead of ROBOTS_TTL
+    body: str = ""  # the parsed text, so that other fetchers can share the rules
 
     def refusal(self, url: str, user_agent: str) -> str | None:
         """Why ``url`` may not be fetched, or None when it may."""
         if self.parser is not None:
-            return None if self.parser.can_fetch(user_agent, url) else "robots.txt disallows it"
+            return None if self.parser.can_fetch(url, user_agent) else "robots.txt disallows it"
         if self.allow_all:
             return None
+        if self.transient:
+            # Not the site's wish but a failure: say what happened, and that it passes.
+            minutes = round(FAILURE_TTL / 60)
+            return (
+                f"{self.reason}; nothing is fetched from this site until its robots.txt "
+                f"can be read (tried again within {minutes} minutes)"
+            )
         return f"robots.txt disallows it ({self.reason})"
 
 
@@ -60,25 +71,7 @@ def disallow_all(reason: str, *, transient: bool = False) -> RobotsRules:
 def parse_robots(body: bytes) -> RobotsRules:
     """Rules from the bytes of a robots.txt (UTF-8 per RFC 9309; bad bytes replaced)."""
     text = body.decode("utf-8", "replace").removeprefix("\ufeff")
-    parser = urllib.robotparser.RobotFileParser()
-    parser.parse(text.splitlines())
-    _longest_match_first(parser)
-    return RobotsRules(parser=parser, allow_all=False, reason="")
-
-
-def _longest_match_first(parser: urllib.robotparser.RobotFileParser) -> None:
-    """Make robotparser's first-match rule agree with RFC 9309's longest match.
-
-    robotparser applies the first Allow/Disallow line whose path matches, so
-    ``Disallow: /`` before ``Allow: /news/`` would shut /news/ too, which no
-    major crawler does. Ordering each group's lines by path length (Allow first
-    on a tie) makes the first match the most specific one.
-    """
-    entries = [*getattr(parser, "entries", []), getattr(parser, "default_entry", None)]
-    for entry in entries:
-        lines = getattr(entry, "rulelines", None)
-        if isinstance(lines, list):
-            lines.sort(key=lambda line: (-len(line.path), not line.allowance))
+    return RobotsRules(parser=Protego.parse(text), allow_all=False, reason="", body=text)
 
 
 def rules_for_status(status: int, body: bytes) -> RobotsRules:
@@ -97,7 +90,7 @@ def rules_for_status(status: int, body: bytes) -> RobotsRules:
 
 def unreachable(reason: str) -> RobotsRules:
     """Rules when robots.txt could not be fetched at all (network failure)."""
-    return disallow_all(f"robots.txt unreachable: {reason}", transient=True)
+    return disallow_all(f"robots.txt could not be fetched ({reason})", transient=True)
 
 
 def robots_url(url: httpx.URL) -> httpx.URL:
@@ -138,3 +131,31 @@ class RobotsCache:
     def put(self, key: str, rules: RobotsRules) -> None:
         ttl = self._failure_ttl if rules.transient else self._ttl
         self._entries[key] = (self._clock() + ttl, rules)
+
+
+class RobotsStore(Protocol):
+    """Where fetchers keep robots.txt outcomes: one process's memory, or shared."""
+
+    def get(self, key: str) -> RobotsRules | None: ...
+
+    def put(self, key: str, rules: RobotsRules) -> None: ...
+
+
+class LockedRobotsCache(RobotsCache):
+    """A ``RobotsCache`` that threads of one process share."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(clock)
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> RobotsRules | None:
+        with self._lock:
+            return super().get(key)
+
+    def put(self, key: str, rules: RobotsRules) -> None:
+        with self._lock:
+            super().put(key, rules)
+
+
+def ttl_of(rules: RobotsRules) -> float:
+    return FAILURE_TTL if rules.transient else ROBOTS_TTL

@@ -120,7 +120,13 @@ def due_sources(session: Session, now: datetime | None = None) -> list[int]:
     return [source.id for source in sources if is_due(source, now)]
 
 
-def take_lease(session: Session, source_id: int, seconds: int, now: datetime | None = None) -> bool:
+def take_lease(
+    session: Session,
+    source_id: int,
+    seconds: int,
+    now: datetime | None = None,
+    holder: str | None = None,
+) -> bool:
     """Claim a source for one poll; False when another worker holds it."""
     now = now or utcnow()
     claimed = session.execute(
@@ -129,16 +135,27 @@ def take_lease(session: Session, source_id: int, seconds: int, now: datetime | N
             Source.id == source_id,
             or_(Source.lease_until.is_(None), Source.lease_until < now),
         )
-        .values(lease_until=now + timedelta(seconds=seconds))
+        .values(lease_until=now + timedelta(seconds=seconds), lease_holder=holder)
         .execution_options(synchronize_session=False)
     )
     return bool(claimed.rowcount)  # type: ignore[attr-defined]
+
+
+def renew_lease(session: Session, source_id: int, holder: str, seconds: float) -> bool:
+    """The poll's heartbeat: extend the lease while ``holder`` still has it."""
+    renewed = session.execute(
+        update(Source)
+        .where(Source.id == source_id, Source.lease_holder == holder)
+        .values(lease_until=utcnow() + timedelta(seconds=seconds))
+        .execution_options(synchronize_session=False)
+    )
+    return bool(renewed.rowcount)  # type: ignore[attr-defined]
 
 
 def release_lease(session: Session, source_id: int) -> None:
     session.execute(
         update(Source)
         .where(Source.id == source_id)
-        .values(lease_until=None)
+        .values(lease_until=None, lease_holder=None)
         .execution_options(synchronize_session=False)
     )

@@ -27,6 +27,7 @@ ALERT_KINDS = {
     "case_escalated": "督办升级",
     "claim_match": "谣言再现",
     "report_reminder": "报送提醒",
+    "analysis_problem": "分析异常",
 }
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")

@@ -61,7 +61,15 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """An engine plus a session factory for one database URL."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        pool_size: int = 5,
+        max_overflow: int = 10,
+        statement_timeout_ms: int = 0,
+    ) -> None:
         self.url = normalise_url(url)
         try:
             parsed = make_url(self.url)
@@ -75,6 +83,12 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo}
         if self.dialect == "postgresql":
             kwargs["pool_pre_ping"] = True
+            kwargs["pool_size"], kwargs["max_overflow"] = pool_size, max_overflow
+            if statement_timeout_ms:
+                # Added to any options the URL carries (a search_path, say).
+                given = str(parsed.query.get("options", ""))
+                timeout = f"-c statement_timeout={int(statement_timeout_ms)}"
+                kwargs["connect_args"] = {"options": f"{given} {timeout}".strip()}
         self.engine = create_engine(self.url, **kwargs)
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine)

@@ -21,7 +21,18 @@ from yuqing.config import Settings
 from yuqing.errors import NotAuthenticated, YuqingError
 from yuqing.store.db import Database
 from yuqing.web.homes import SAVED
-from yuqing.web.routes import admin, api, auth, collection, desk, network, overview, pages, reports
+from yuqing.web.routes import (
+    admin,
+    api,
+    auth,
+    collection,
+    desk,
+    network,
+    ops,
+    overview,
+    pages,
+    reports,
+)
 
 HERE = Path(__file__).parent
 # collection before pages: /items/new must not be read as /items/{item_id}.
@@ -35,6 +46,7 @@ ROUTERS = (
     overview.router,
     api.router,
     admin.router,
+    ops.router,
 )
 HSTS = "max-age=31536000; includeSubDomains"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -82,7 +94,24 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
         app.include_router(router)
     _install_error_handlers(app)
     app.middleware("http")(_guard)
+    app.middleware("http")(ops.time_requests)
     return app
+
+
+def app_from_settings() -> FastAPI:
+    """The app as each of `yuqing serve --workers N`'s processes builds it."""
+    from yuqing.config import get_settings
+    from yuqing.logs import configure
+
+    settings = get_settings()
+    configure(settings)
+    db = Database(
+        settings.resolved_database_url(),
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        statement_timeout_ms=settings.db_statement_timeout_ms,
+    )
+    return create_app(settings, db)
 
 
 def api_routes() -> list[APIRoute]:
@@ -148,9 +177,23 @@ async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Resp
 
 
 def _same_origin(request: Request) -> bool:
-    """Browsers send Origin (or at least Referer) on a cross-site POST; it must be us."""
+    """Browsers send Origin (or at least Referer) on a cross-site POST; it must be us:
+    the Host the request came to, or an origin the settings trust (the public address
+    behind a reverse proxy that rewrites Host: ``trusted_origins``, ``public_url``)."""
     claimed = request.headers.get("origin") or request.headers.get("referer")
     if not claimed:
         return True  # not a browser form: SameSite=Lax cookies are not sent cross-site anyway
-    host = request.headers.get("host", "")
-    return urlsplit(claimed).netloc == host
+    parts = urlsplit(claimed)
+    if parts.netloc == request.headers.get("host", ""):
+        return True
+    return f"{parts.scheme}://{parts.netloc}".lower() in trusted_origins(request.app.state.settings)
+
+
+def trusted_origins(settings: Settings) -> frozenset[str]:
+    origins = [*settings.trusted_origins, settings.public_url]
+    found = set()
+    for origin in origins:
+        parts = urlsplit(origin.strip())
+        if parts.scheme and parts.netloc:
+            found.add(f"{parts.scheme}://{parts.netloc}".lower())
+    return frozenset(found)

@@ -44,6 +44,7 @@ from yuqing.store.models.network import (
     TallyEntry,
     TallyMetric,
 )
+from yuqing.store.models.ops import HostSlot, Lease, RobotsEntry
 from yuqing.store.models.people import Unit, User, UserRole, WebSession
 from yuqing.store.models.reporting import (
     Alert,
@@ -75,17 +76,20 @@ __all__ = [
     "DirectiveTarget",
     "Event",
     "FieldReport",
+    "HostSlot",
     "Item",
     "ItemLabel",
     "ItemPlace",
     "ItemStatus",
     "ItemTopic",
+    "Lease",
     "NetworkSetting",
     "QuarantineEntry",
     "Report",
     "ReportSeries",
     "ReportStatus",
     "ReportVersion",
+    "RobotsEntry",
     "Role",
     "RuleHit",
     "SavedView",

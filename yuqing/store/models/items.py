@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -50,6 +51,8 @@ class Source(CreatedAt, Base):
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Held by the worker polling the source now, so that no two poll it at once.
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who holds the lease (host:pid:thread), so that only the holder renews it.
+    lease_holder: Mapped[str | None] = mapped_column(String(200))
 
 
 class Item(CreatedAt, Base):
@@ -134,6 +137,15 @@ class Item(CreatedAt, Base):
             "unit_id",
             "duplicate_of_id",
             "heat",
+        ),
+        # The items no run has analysed yet: the schedule's oldest-pending lookup and
+        # its batches read this small index instead of every row (see analyse.pending).
+        Index(
+            "ix_items_pending",
+            "published_at",
+            "id",
+            sqlite_where=text("analysed_stages != 63"),
+            postgresql_where=text("analysed_stages != 63"),
         ),
     )
 
