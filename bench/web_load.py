@@ -43,7 +43,10 @@ def yuqing(data_dir: Path, *args: str, **kwargs: object) -> subprocess.Popen[byt
     env.update(YUQING_DATA_DIR=str(data_dir), YUQING_COOKIE_SECURE="false")
     env.update(YUQING_LOG_LEVEL="WARNING")
     command = [sys.executable, "-c", "from yuqing.cli.main import main; main()", *args]
-    return subprocess.Popen(command, cwd=data_dir, env=env, **kwargs)  # type: ignore[call-overload]
+    process: subprocess.Popen[bytes] = subprocess.Popen(  # type: ignore[call-overload]
+        command, cwd=data_dir, env=env, **kwargs
+    )
+    return process
 
 
 def free_port() -> int:
@@ -168,7 +171,8 @@ def report(title: str, result: dict[str, object]) -> None:
     samples: dict[str, list[float]] = result["samples"]  # type: ignore[assignment]
     errors: dict[str, int] = result["errors"]  # type: ignore[assignment]
     total = sum(len(s) for s in samples.values())
-    console.print(f"\n[bold]{title}[/bold]: {total} requests, {total / result['seconds']:.1f}/s")
+    seconds = float(result["seconds"])  # type: ignore[arg-type]
+    console.print(f"\n[bold]{title}[/bold]: {total} requests, {total / seconds:.1f}/s")
     for name, times in sorted(samples.items()):
         ms = [t * 1000 for t in times]
         slow = sum(t >= TIMEOUT for t in times)

@@ -112,6 +112,27 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Topic taxonomy as {topic: [seed words]}; empty: the built-in epidemic one.",
     )
+    max_request_mb: int = Field(
+        64, ge=1, le=4096, description="Largest request body the web server accepts (MB)."
+    )
+    import_max_rows: int = Field(
+        20000, ge=1, description="Most rows one uploaded unit or tally sheet may hold."
+    )
+    retention_items_days: int = Field(
+        365, ge=0, description="Days public items are kept (0: forever); cited ones stay."
+    )
+    retention_field_reports_days: int = Field(
+        1095, ge=0, description="Days field reports are kept (0: forever); adopted ones stay."
+    )
+    retention_attachments_days: int = Field(
+        1095, ge=0, description="Days case-reply and field-report files are kept (0: forever)."
+    )
+    retention_quarantine_days: int = Field(
+        90, ge=0, description="Days refused input stays in quarantine (0: forever)."
+    )
+    retention_audit_days: int = Field(
+        1095, ge=0, description="Days audit-log entries are kept (0: forever; law: ≥ 180)."
+    )
     sources: list[dict[str, Any]] = Field(
         default_factory=list,
         description="Sources to create or update at `yuqing init` ([[sources]] tables).",

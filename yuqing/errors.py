@@ -3,9 +3,11 @@
     YuqingError
     ├── ConfigError          settings missing, malformed or unsafe
     ├── BadInput             a record or request the caller must fix (HTTP 400)
-    │   └── QueryError       a search or rule query that does not parse
+    │   ├── QueryError       a search or rule query that does not parse
+    │   └── TooLarge         an upload or request over its limit (HTTP 413)
     ├── NotFound             (HTTP 404)
     ├── Forbidden            the user may not do this (HTTP 403)
+    │   └── TooManyAttempts  logins refused for a while after failures (HTTP 429)
     ├── NotAuthenticated     no valid login (HTTP 401)
     ├── Conflict             the record changed or is held by someone else (HTTP 409)
     ├── SourceUnreachable    a public source could not be fetched
@@ -46,12 +48,28 @@ class QueryError(BadInput):
         self.position = position
 
 
+class TooLarge(BadInput):
+    """An upload, a request body or an unpacked workbook over its limit."""
+
+    http_status = 413
+
+
 class NotFound(YuqingError):
     http_status = 404
 
 
 class Forbidden(YuqingError):
     http_status = 403
+
+
+class TooManyAttempts(Forbidden):
+    """Logins of an account or from an address held back after failed attempts."""
+
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class NotAuthenticated(YuqingError):

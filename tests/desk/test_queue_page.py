@@ -38,11 +38,7 @@ def test_pages_follow_the_full_order_and_the_count_caps(
     filters = QueueFilters.parse({"status": "new"})
     with db.reading() as session:
         everything = list(
-            session.scalars(
-                queue.queue_statement(filters, 0).order_by(
-                    queue._SEVERITY_ORDER, Item.heat.desc(), Item.published_at.desc(), Item.id
-                )
-            )
+            session.scalars(queue.queue_statement(filters, 0).order_by(*queue.queue_order()))
         )
         pages = [
             triage_queue(session, QueueFilters.parse({"status": "new", "page": str(p)}), 0)

@@ -74,9 +74,9 @@ def analyse(
         )
     with db.transaction() as session:
         if start and end:
-            spikes = replay_bursts(session, start, end)
+            spikes = replay_bursts(session, start, end, config.tz)
         else:
-            spikes = raise_burst_alerts(session, utcnow())
+            spikes = raise_burst_alerts(session, utcnow(), config.tz)
     console.print(
         f"analysed {summary.items} items: {summary.copies} copies folded, {summary.local} about "
         f"our area, {summary.rule_hits} rule hits, {summary.claim_candidates} claim candidates, "

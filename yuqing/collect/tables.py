@@ -18,10 +18,12 @@ from typing import Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from yuqing.collect.zipcheck import check_zip_sizes
 from yuqing.errors import BadInput
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 SAMPLE_LINES = 50  # JSONL lines read up front to learn the columns
+MAX_XLSX_UNPACKED = 2 << 30  # a zip bomb stops here, before openpyxl
 MAX_RECORD_LINES = 500  # a CSV record spanning more lines is an unclosed quote
 _MAX_FLATTEN_DEPTH = 5
 
@@ -207,6 +209,7 @@ def _unique_headers(row: list[Any] | tuple[Any, ...]) -> list[str]:
 
 
 def load_workbook(path: Path) -> Any:
+    check_zip_sizes(path, MAX_XLSX_UNPACKED)
     try:
         with warnings.catch_warnings():
             # real exports carry odd styles openpyxl warns about; they do not matter here

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from yuqing.errors import BadInput
-from yuqing.store.models import ClaimMatch, Event, Item, ItemStatus, RuleHit
+from yuqing.store.models import ClaimMatch, Event, Item, ItemStatus, RuleHit, Source, WatchRule
 from yuqing.text import matching_form
 
 OPEN_STATUSES = (ItemStatus.NEW.value, ItemStatus.IN_REVIEW.value)
@@ -78,6 +78,15 @@ class QueueFilters:
         return urlencode(pairs)
 
 
+@dataclass(frozen=True)
+class RowReasons:
+    """Why a row stands where it does: its rules, a suspected rumour, its source."""
+
+    rules: list[str]
+    rumour: bool
+    source: str
+
+
 @dataclass
 class QueuePage:
     items: list[Item]
@@ -85,6 +94,7 @@ class QueuePage:
     page: int
     pages: int
     events: list[Event] = field(default_factory=list)  # the page, when the queue is of events
+    reasons: dict[int, RowReasons] = field(default_factory=dict)
 
 
 def queue_statement(filters: QueueFilters, user_id: int) -> Select[Item]:
@@ -107,13 +117,16 @@ def queue_statement(filters: QueueFilters, user_id: int) -> Select[Item]:
     return stmt
 
 
+def queue_order() -> tuple[Any, ...]:
+    """Most severe first, then the hottest, then the newest."""
+    return (_SEVERITY_ORDER, Item.heat.desc(), Item.published_at.desc(), Item.id)
+
+
 def triage_queue(session: Session, filters: QueueFilters, user_id: int) -> QueuePage:
     """One page of the queue: most severe first, then the hottest, then the newest."""
     if filters.kind == "event":
         return event_queue(session, filters, user_id)
-    stmt = queue_statement(filters, user_id).order_by(
-        _SEVERITY_ORDER, Item.heat.desc(), Item.published_at.desc(), Item.id
-    )
+    stmt = queue_statement(filters, user_id).order_by(*queue_order())
     start = (filters.page - 1) * PER_PAGE
     if filters.tag:
         # Tags live in a JSON list, filtered here; a tag narrows the queue a lot.
@@ -125,7 +138,9 @@ def triage_queue(session: Session, filters: QueueFilters, user_id: int) -> Queue
         page_items = list(session.scalars(stmt.limit(PER_PAGE).offset(start)))
         total = _capped_count(session, queue_statement(filters, user_id))
     pages = max(1, -(-total // PER_PAGE))
-    return QueuePage(page_items, total, filters.page, pages)
+    return QueuePage(
+        page_items, total, filters.page, pages, reasons=row_reasons(session, page_items)
+    )
 
 
 def _capped_count(session: Session, stmt: Select[Item]) -> int:
@@ -166,3 +181,33 @@ def count_open(session: Session) -> int:
         )
         or 0
     )
+
+
+def row_reasons(session: Session, items: list[Item]) -> dict[int, RowReasons]:
+    """For one page of the queue: the rules each item hit, whether it matches a claim."""
+    ids = [item.id for item in items]
+    rules: dict[int, list[str]] = {}
+    for item_id, name in session.execute(
+        select(RuleHit.item_id, WatchRule.name)
+        .join(WatchRule, WatchRule.id == RuleHit.rule_id)
+        .where(RuleHit.item_id.in_(ids))
+        .order_by(WatchRule.name)
+    ):
+        rules.setdefault(item_id, []).append(name)
+    rumours = set(
+        session.scalars(
+            select(ClaimMatch.item_id).where(
+                ClaimMatch.item_id.in_(ids), ClaimMatch.status != "rejected"
+            )
+        )
+    )
+    sources = dict(
+        session.execute(
+            select(Item.id, Source.name)
+            .join(Source, Source.id == Item.source_id)
+            .where(Item.id.in_(ids))
+        ).all()
+    )
+    return {
+        i: RowReasons(rules.get(i, []), i in rumours, sources.get(i) or "手工录入") for i in ids
+    }

@@ -183,7 +183,7 @@ class Jobs:
         analysed = summary.items
         metrics.ANALYSED.inc(analysed)
         with self.db.transaction() as session:
-            raise_burst_alerts(session, utcnow())
+            raise_burst_alerts(session, utcnow(), self.settings.tz)
         return analysed
 
     def _alert(self, key: str, title: str, problem: str) -> None:

@@ -10,6 +10,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
@@ -20,7 +21,19 @@ from yuqing import __version__
 from yuqing.config import Settings
 from yuqing.errors import NotAuthenticated, YuqingError
 from yuqing.store.db import Database
-from yuqing.web.routes import api, auth, collection, desk, network, ops, overview, pages, reports
+from yuqing.web.homes import SAVED
+from yuqing.web.routes import (
+    admin,
+    api,
+    auth,
+    collection,
+    desk,
+    network,
+    ops,
+    overview,
+    pages,
+    reports,
+)
 
 HERE = Path(__file__).parent
 logger = logging.getLogger(__name__)
@@ -34,8 +47,10 @@ ROUTERS = (
     pages.router,
     overview.router,
     api.router,
+    admin.router,
     ops.router,
 )
+HSTS = "max-age=31536000; includeSubDomains"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -47,7 +62,10 @@ DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
 )
 
 
-def local_time(value: datetime | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def local_time(value: datetime | str | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A moment in the desk's time zone; an ISO string (as JSON logs keep them) too."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if value else None
     return value.astimezone(tz).strftime(fmt) if value else ""
 
 
@@ -56,6 +74,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     templates.env.filters["local"] = lambda v, fmt="%Y-%m-%d %H:%M": local_time(v, settings.tz, fmt)
     templates.env.globals["city_name"] = settings.city_name
     templates.env.globals["version"] = __version__
+    templates.env.globals["saved_notices"] = SAVED
     return templates
 
 
@@ -66,6 +85,8 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        # counted as the body streams in, whether or not it declares its length: 413
+        max_body_size=settings.max_request_mb << 20,
     )
     app.state.settings = settings
     app.state.db = db
@@ -116,12 +137,14 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            # the shape OpenAPI documents for 422 (HTTPValidationError), without echoing input
+            detail = [{k: e[k] for k in ("loc", "msg", "type")} for e in exc.errors()]
+            return JSONResponse({"detail": jsonable_encoder(detail)}, status_code=422)
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
         )
-        if _wants_json(request):
-            return JSONResponse({"detail": problems}, status_code=422)
-        return _error_page(request, 400, f"请求参数有误：{problems}")
+        return _error_page(request, 422, f"请求参数有误：{problems}")
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
@@ -135,7 +158,7 @@ def _error_page(request: Request, status: int, message: str) -> Response:
 
 
 async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """Refuse cross-site form posts; add security headers to every answer."""
+    """Refuse cross-site form posts; add security and cache headers to every answer."""
     if request.method in UNSAFE_METHODS and not _same_origin(request):
         logger.warning(
             "cross-site %s %s refused (Origin/Referer %s, Host %s; see trusted_origins)",
@@ -154,6 +177,11 @@ async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Resp
     response.headers.setdefault("Referrer-Policy", "same-origin")
     csp = DOCS_CSP if request.url.path == "/api/docs" else CSP
     response.headers.setdefault("Content-Security-Policy", csp)
+    if request.app.state.settings.cookie_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if not request.url.path.startswith("/static/"):
+        # pages and API answers show what one login may see: no cache keeps a copy
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -29,6 +29,13 @@ def get_templates(request: Request) -> Jinja2Templates:
     return templates
 
 
+async def form_fields(request: Request) -> dict[str, str]:
+    """A form's text fields by name (the last value of a repeated one), for forms whose
+    field names are data; parsed here so that the route itself can be sync."""
+    form = await request.form()
+    return {key: str(value) for key, value in form.items() if isinstance(value, str)}
+
+
 def read_session(db: Annotated[Database, Depends(get_db)]) -> Iterator[Session]:
     with db.reading() as session:
         yield session
@@ -45,6 +52,7 @@ TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 ReadSession = Annotated[Session, Depends(read_session)]
 # Commit before the response leaves: a browser following the redirect must see the write.
 WriteSession = Annotated[Session, Depends(write_session, scope="function")]
+FormFields = Annotated[dict[str, str], Depends(form_fields)]
 DeskUser = Annotated[Principal, Depends(DESK)]
 AnyUser = Annotated[Principal, Depends(ANY_USER)]
 AdminUser = Annotated[Principal, Depends(ADMINS)]

@@ -45,6 +45,8 @@ class ItemFilters:
     event: int | None = None
     sort: Sort = "time"
     page: int = 1
+    after: datetime | None = None  # an exact window (an alert's hour), within the days
+    before: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.sentiment and self.sentiment not in SENTIMENTS:
@@ -56,6 +58,10 @@ class ItemFilters:
         until = (
             datetime.combine(self.until + timedelta(days=1), time(0), tz) if self.until else None
         )
+        if self.after:
+            since = max(since, self.after) if since else self.after
+        if self.before:
+            until = min(until, self.before) if until else self.before
         return ItemQuery(
             text=matching_form(self.q),
             since=since,

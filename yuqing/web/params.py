@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 
+from annotated_types import Ge, Le
 from fastapi import Depends, Query
 
 from yuqing.errors import BadInput
 from yuqing.store.search import Sort
 from yuqing.web.item_search import ItemFilters
+
+MAX_ID = 2**63 - 1  # the largest id a BIGINT column holds
+MAX_PAGE = 1_000_000
+# A record id in a path, query or form: larger ones would overflow the database driver.
+Id = Annotated[int, Ge(1), Le(MAX_ID)]
 
 
 def parse_date(value: str | None) -> date | None:
@@ -25,9 +31,22 @@ def parse_int(value: str | None) -> int | None:
     if not value:
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError as exc:
         raise BadInput(f"应为数字：{value}") from exc
+    if abs(number) > MAX_ID:
+        raise BadInput(f"数字超出范围：{value}")
+    return number
+
+
+def parse_moment(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise BadInput(f"时间格式应为 YYYY-MM-DDTHH:MM（可带时区）：{value}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def item_filters(
@@ -45,7 +64,9 @@ def item_filters(
     claim: Annotated[str | None, Query(description="辟谣库条目编号")] = None,
     event: Annotated[str | None, Query(description="事件编号")] = None,
     sort: Sort = "time",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    after: Annotated[str | None, Query(description="起始时刻 ISO 8601，如预警的时段")] = None,
+    before: Annotated[str | None, Query(description="截止时刻 ISO 8601")] = None,
 ) -> ItemFilters:
     """The item list's filters from the query string (the list and its exports share them)."""
     return ItemFilters(
@@ -64,6 +85,8 @@ def item_filters(
         event=parse_int(event),
         sort=sort,
         page=page,
+        after=parse_moment(after),
+        before=parse_moment(before),
     )
 
 

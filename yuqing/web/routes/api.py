@@ -16,6 +16,7 @@ from yuqing.store.search import ItemQuery, Sort
 from yuqing.text import matching_form
 from yuqing.web.deps import AnyUser, DeskUser, ReadSession
 from yuqing.web.item_search import find_items
+from yuqing.web.params import MAX_ID, Id
 from yuqing.web.security import ANY_USER, PUBLIC
 
 router = APIRouter(prefix="/api")
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/api")
 class Me(BaseModel):
     username: str
     display_name: str
-    unit_id: int | None
+    unit_id: Id | None
     roles: list[str]
 
 
@@ -45,8 +46,8 @@ class ItemOut(BaseModel):
     topic: str | None
     sentiment: str | None
     status: str
-    duplicate_of_id: int | None
-    event_id: int | None
+    duplicate_of_id: Id | None
+    event_id: Id | None
 
     @classmethod
     def of(cls, item: Item) -> ItemOut:
@@ -102,13 +103,13 @@ def list_items(
     q: str = "",
     since: datetime | None = None,
     until: datetime | None = None,
-    source: Annotated[list[int], Query()] = [],  # noqa: B006 - FastAPI copies defaults
-    unit: Annotated[list[int], Query()] = [],  # noqa: B006
+    source: Annotated[list[Id], Query()] = [],  # noqa: B006 - FastAPI copies defaults
+    unit: Annotated[list[Id], Query()] = [],  # noqa: B006
     topic: Annotated[list[str], Query()] = [],  # noqa: B006
     status: Annotated[list[str], Query()] = [],  # noqa: B006
     sort: Sort = "time",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> ItemList:
     """Search items: any-length Chinese query in either script, with filters.
     Times without a zone are refused."""
@@ -130,7 +131,7 @@ def list_items(
 
 
 @router.get("/items/{item_id}")
-def get_item(item_id: int, user: DeskUser, session: ReadSession) -> ItemOut:
+def get_item(item_id: Id, user: DeskUser, session: ReadSession) -> ItemOut:
     item = session.get(Item, item_id)
     if item is None:
         raise NotFound(f"item {item_id} does not exist")

@@ -24,6 +24,7 @@ from yuqing.web.deps import (
     TemplatesDep,
     WriteSession,
 )
+from yuqing.web.params import Id
 
 router = APIRouter()
 PAGE = 100
@@ -54,7 +55,7 @@ def source_save(
     name: Annotated[str, Form()],
     kind: Annotated[str, Form()],
     url: Annotated[str, Form()] = "",
-    interval_minutes: Annotated[int, Form()] = 60,
+    interval_minutes: Annotated[int, Form(ge=1, le=525600)] = 60,
     config: Annotated[str, Form()] = "{}",
     is_public_outlet: Annotated[bool, Form()] = False,
     allow_private: Annotated[bool, Form()] = False,
@@ -144,7 +145,7 @@ class SourceOut(BaseModel):
 class QuarantineOut(BaseModel):
     id: int
     created_at: datetime
-    source_id: int | None
+    source_id: Id | None
     origin: str
     position: str | None
     reason: str

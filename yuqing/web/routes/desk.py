@@ -16,8 +16,17 @@ from yuqing.web.routes import (
     desk_exports,
     desk_factchecks,
     desk_triage,
+    desk_views,
 )
 
 router = APIRouter()
-for part in (desk_exports, desk_triage, desk_cases, desk_factchecks, desk_alerts, desk_api):
+for part in (
+    desk_exports,
+    desk_triage,
+    desk_cases,
+    desk_factchecks,
+    desk_alerts,
+    desk_api,
+    desk_views,
+):
     router.routes.extend(part.router.routes)

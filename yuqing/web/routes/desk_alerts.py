@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from yuqing.desk.alert_list import (
+    DELIVERY_OUTCOMES,
+    DELIVERY_STATUS,
+    STATES,
+    AlertFilters,
+    alert_page,
+    group_labels,
+)
 from yuqing.desk.audit import audit
 from yuqing.desk.channels import CHANNEL_LABELS
 from yuqing.desk.subscriptions import ALERT_KINDS, list_subscriptions, set_enabled, subscribe
@@ -15,7 +23,7 @@ from yuqing.errors import NotFound
 from yuqing.store.models import Alert, Delivery
 from yuqing.store.types import utcnow
 from yuqing.web.deps import AdminUser, DeskUser, ReadSession, TemplatesDep, WriteSession
-from yuqing.web.params import parse_int
+from yuqing.web.params import Id, parse_int
 
 router = APIRouter()
 SHOWN = 200
@@ -29,7 +37,12 @@ def alerts_page(
     templates: TemplatesDep,
     status: str = "",
     channel: str = "",
+    kind: str = "",
+    dimension: str = "",
+    state: str = "",
+    page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
+    filters = AlertFilters(kind, dimension, state, page)
     deliveries = select(Delivery, Alert.title).join(Alert, Alert.id == Delivery.alert_id)
     if status:
         deliveries = deliveries.where(Delivery.status == status)
@@ -37,9 +50,12 @@ def alerts_page(
         deliveries = deliveries.where(Delivery.channel == channel)
     context = {
         "user": user,
-        "alerts": session.scalars(
-            select(Alert).order_by(Alert.created_at.desc(), Alert.id.desc()).limit(SHOWN)
-        ).all(),
+        "filters": filters,
+        "found": alert_page(session, filters),
+        "groups": group_labels(),
+        "states": STATES,
+        "delivery_status": DELIVERY_STATUS,
+        "outcomes": DELIVERY_OUTCOMES,
         "deliveries": session.execute(deliveries.order_by(Delivery.id.desc()).limit(SHOWN)).all(),
         "subscriptions": list_subscriptions(session),
         "kinds": ALERT_KINDS,
@@ -52,14 +68,16 @@ def alerts_page(
 
 
 @router.post("/alerts/{alert_id}/ack")
-def alert_ack(alert_id: int, user: DeskUser, session: WriteSession) -> Response:
+def alert_ack(
+    alert_id: Id, user: DeskUser, session: WriteSession, query: Annotated[str, Form()] = ""
+) -> Response:
     alert = session.get(Alert, alert_id)
     if alert is None:
         raise NotFound(f"预警 {alert_id} 不存在")
     if alert.acknowledged_at is None:
         alert.acknowledged_at, alert.acknowledged_by_id = utcnow(), user.user_id
         audit(session, user.user_id, "alert.ack", "alert", alert_id)
-    return RedirectResponse("/alerts", status_code=303)
+    return RedirectResponse(f"/alerts?{query}" if query else "/alerts", status_code=303)
 
 
 @router.post("/alerts/subscriptions")
@@ -99,7 +117,7 @@ def subscription_add(
 
 @router.post("/alerts/subscriptions/{subscription_id}/toggle")
 def subscription_toggle(
-    subscription_id: int, user: AdminUser, session: WriteSession, enabled: Annotated[str, Form()]
+    subscription_id: Id, user: AdminUser, session: WriteSession, enabled: Annotated[str, Form()]
 ) -> Response:
     set_enabled(session, user.user_id, subscription_id, enabled == "1")
     return RedirectResponse("/alerts", status_code=303)

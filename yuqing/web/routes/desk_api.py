@@ -12,6 +12,7 @@ from yuqing.desk import cases, factchecks, triage
 from yuqing.desk.factchecks import ClaimText
 from yuqing.store.models import Case, Claim, Role
 from yuqing.web.deps import DeskUser, SettingsDep, WriteSession
+from yuqing.web.params import Id
 from yuqing.web.security import Principal, allow
 
 router = APIRouter(prefix="/api/desk")
@@ -33,11 +34,11 @@ class MatchIn(BaseModel):
 
 class CaseIn(BaseModel):
     title: str
-    department_id: int
+    department_id: Id
     deadline: datetime
     description: str = ""
-    item_id: int | None = None
-    event_id: int | None = None
+    item_id: Id | None = None
+    event_id: Id | None = None
 
 
 class ReplyIn(BaseModel):
@@ -54,7 +55,7 @@ class ClaimIn(BaseModel):
     clarification: str = ""
     authority: str = ""
     source_url: str = ""
-    case_id: int | None = None
+    case_id: Id | None = None
 
 
 def case_out(case: Case) -> dict[str, Any]:
@@ -83,19 +84,19 @@ def claim_out(claim: Claim) -> dict[str, Any]:
 
 
 @router.post("/items/{item_id}/lock")
-def api_lock(item_id: int, user: DeskUser, session: WriteSession) -> dict[str, Any]:
+def api_lock(item_id: Id, user: DeskUser, session: WriteSession) -> dict[str, Any]:
     lock = triage.take_lock(session, item_id, user.user_id)
     return {"item_id": item_id, "locked_until": lock.until.isoformat()}
 
 
 @router.delete("/items/{item_id}/lock")
-def api_unlock(item_id: int, user: DeskUser, session: WriteSession) -> dict[str, Any]:
+def api_unlock(item_id: Id, user: DeskUser, session: WriteSession) -> dict[str, Any]:
     return {"released": triage.release_lock(session, item_id, user.user_id)}
 
 
 @router.post("/items/{item_id}/triage")
 def api_triage(
-    item_id: int, body: TriageIn, user: DeskUser, session: WriteSession
+    item_id: Id, body: TriageIn, user: DeskUser, session: WriteSession
 ) -> dict[str, Any]:
     if body.status:
         triage.set_status(session, [item_id], body.status, user.user_id)
@@ -110,7 +111,7 @@ def api_triage(
 
 @router.post("/items/{item_id}/claims/{claim_id}")
 def api_match(
-    item_id: int, claim_id: int, body: MatchIn, user: DeskUser, session: WriteSession
+    item_id: Id, claim_id: Id, body: MatchIn, user: DeskUser, session: WriteSession
 ) -> dict[str, Any]:
     match = factchecks.decide_match(session, user.user_id, item_id, claim_id, confirm=body.confirm)
     return {"item_id": item_id, "claim_id": claim_id, "status": match.status}
@@ -129,7 +130,7 @@ def api_cases(user: CaseReader, session: WriteSession) -> list[dict[str, Any]]:
 
 
 @router.get("/cases/{case_id}")
-def api_case(case_id: int, user: CaseReader, session: WriteSession) -> dict[str, Any]:
+def api_case(case_id: Id, user: CaseReader, session: WriteSession) -> dict[str, Any]:
     viewer = cases.viewer_for(session, user.user_id)
     case = cases.get_case(session, viewer, case_id)
     replies = [
@@ -141,7 +142,7 @@ def api_case(case_id: int, user: CaseReader, session: WriteSession) -> dict[str,
 
 @router.post("/cases/{case_id}/replies", status_code=201)
 def api_reply(
-    case_id: int, body: ReplyIn, user: CaseReader, session: WriteSession, settings: SettingsDep
+    case_id: Id, body: ReplyIn, user: CaseReader, session: WriteSession, settings: SettingsDep
 ) -> dict[str, Any]:
     viewer = cases.viewer_for(session, user.user_id)
     answer = cases.reply(session, viewer, case_id, body.body, folder=settings.data_dir)
@@ -149,7 +150,7 @@ def api_reply(
 
 
 @router.post("/cases/{case_id}/close")
-def api_close(case_id: int, body: CloseIn, user: DeskUser, session: WriteSession) -> dict[str, Any]:
+def api_close(case_id: Id, body: CloseIn, user: DeskUser, session: WriteSession) -> dict[str, Any]:
     return case_out(cases.close_case(session, user.user_id, case_id, body.outcome))
 
 
@@ -160,5 +161,5 @@ def api_claim(body: ClaimIn, user: DeskUser, session: WriteSession) -> dict[str,
 
 
 @router.post("/factchecks/{claim_id}/publish")
-def api_publish(claim_id: int, user: DeskUser, session: WriteSession) -> dict[str, Any]:
+def api_publish(claim_id: Id, user: DeskUser, session: WriteSession) -> dict[str, Any]:
     return claim_out(factchecks.publish(session, user.user_id, claim_id))

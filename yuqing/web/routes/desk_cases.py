@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from yuqing.desk import cases
+from yuqing.desk.attachments import MAX_BYTES as ATTACHMENT_BYTES
 from yuqing.desk.attachments import Upload
 from yuqing.desk.mail_replies import reply_subject
 from yuqing.desk.privacy import open_privacy_case
@@ -18,8 +19,9 @@ from yuqing.errors import BadInput, NotFound
 from yuqing.store.models import Attachment, Event, Item, Role
 from yuqing.store.types import utcnow
 from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
-from yuqing.web.params import parse_date, parse_int
+from yuqing.web.params import Id, parse_date, parse_int
 from yuqing.web.security import Principal, allow
+from yuqing.web.uploads import read_limited
 
 router = APIRouter()
 CASE_READERS = allow(Role.ANALYST, Role.EDITOR, Role.SIGNER, Role.RESPONDER)
@@ -110,7 +112,7 @@ def case_open(
     session: WriteSession,
     settings: SettingsDep,
     title: Annotated[str, Form()],
-    department_id: Annotated[int, Form()],
+    department_id: Annotated[Id, Form()],
     deadline: Annotated[str, Form()],
     description: Annotated[str, Form()] = "",
     item_id: Annotated[str, Form()] = "",
@@ -135,7 +137,7 @@ def case_open(
 
 @router.post("/items/{item_id}/privacy-case")
 def privacy_case(
-    item_id: int, user: DeskUser, session: WriteSession, settings: SettingsDep
+    item_id: Id, user: DeskUser, session: WriteSession, settings: SettingsDep
 ) -> Response:
     case = open_privacy_case(session, settings, user.user_id, item_id)
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
@@ -143,7 +145,7 @@ def privacy_case(
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(
-    request: Request, case_id: int, user: CaseReader, session: ReadSession, templates: TemplatesDep
+    request: Request, case_id: Id, user: CaseReader, session: ReadSession, templates: TemplatesDep
 ) -> Response:
     viewer = cases.viewer_for(session, user.user_id)
     case = cases.get_case(session, viewer, case_id)
@@ -163,8 +165,8 @@ def case_page(
 
 
 @router.post("/cases/{case_id}/reply")
-async def case_reply(
-    case_id: int,
+def case_reply(
+    case_id: Id,
     user: CaseReader,
     session: WriteSession,
     settings: SettingsDep,
@@ -172,7 +174,9 @@ async def case_reply(
     files: Annotated[list[UploadFile], File()] = [],  # noqa: B006 - FastAPI reads the default only
 ) -> Response:
     uploads = [
-        Upload(f.filename or "附件", f.content_type or "", await f.read()) for f in files if f.size
+        Upload(f.filename or "附件", f.content_type or "", read_limited(f, ATTACHMENT_BYTES))
+        for f in files
+        if f.size
     ]
     viewer = cases.viewer_for(session, user.user_id)
     cases.reply(session, viewer, case_id, body, folder=settings.data_dir, uploads=uploads)
@@ -181,7 +185,7 @@ async def case_reply(
 
 @router.post("/cases/{case_id}/close")
 def case_close(
-    case_id: int, user: DeskUser, session: WriteSession, outcome: Annotated[str, Form()] = ""
+    case_id: Id, user: DeskUser, session: WriteSession, outcome: Annotated[str, Form()] = ""
 ) -> Response:
     cases.close_case(session, user.user_id, case_id, outcome)
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
@@ -189,7 +193,7 @@ def case_close(
 
 @router.get("/cases/{case_id}/attachments/{attachment_id}")
 def case_attachment(
-    case_id: int, attachment_id: int, user: CaseReader, session: ReadSession, settings: SettingsDep
+    case_id: Id, attachment_id: Id, user: CaseReader, session: ReadSession, settings: SettingsDep
 ) -> Response:
     viewer = cases.viewer_for(session, user.user_id)
     cases.get_case(session, viewer, case_id)

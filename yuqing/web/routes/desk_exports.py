@@ -15,14 +15,14 @@ from yuqing.desk.exports import ExportFile, Table
 from yuqing.store.types import utcnow
 from yuqing.web.deps import DeskUser, SettingsDep, WriteSession
 from yuqing.web.overview_data import resolve_period
-from yuqing.web.params import ItemFiltersDep, parse_date, parse_int
+from yuqing.web.params import Id, ItemFiltersDep, parse_date, parse_int
 
 router = APIRouter()
 Format = Literal["csv", "xlsx"]
 
 
 def _send(
-    request: Request, session: WriteSession, user_id: int, table: Table, fmt: Format
+    request: Request, session: WriteSession, user_id: Id, table: Table, fmt: Format
 ) -> Response:
     filters = dict(request.query_params)
     made: ExportFile = exports.export(session, user_id, table, fmt, filters, utcnow())

@@ -12,7 +12,7 @@ from yuqing.desk.factchecks import ClaimText
 from yuqing.store.models import Case
 from yuqing.store.types import utcnow
 from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
-from yuqing.web.params import parse_date, parse_int
+from yuqing.web.params import Id, parse_date, parse_int
 from yuqing.web.security import PUBLIC
 
 router = APIRouter()
@@ -86,7 +86,7 @@ def claim_create(
 
 @router.get("/factchecks/{claim_id}", response_class=HTMLResponse)
 def claim_page(
-    request: Request, claim_id: int, user: DeskUser, session: ReadSession, templates: TemplatesDep
+    request: Request, claim_id: Id, user: DeskUser, session: ReadSession, templates: TemplatesDep
 ) -> Response:
     claim = factchecks.get_claim(session, claim_id)
     case = session.get(Case, claim.case_id) if claim.case_id else None
@@ -96,7 +96,7 @@ def claim_page(
 
 @router.post("/factchecks/{claim_id}")
 def claim_update(
-    claim_id: int,
+    claim_id: Id,
     user: DeskUser,
     session: WriteSession,
     text: Annotated[str, Form()],
@@ -113,7 +113,7 @@ def claim_update(
 
 @router.post("/factchecks/{claim_id}/publish")
 def claim_publish(
-    claim_id: int, user: DeskUser, session: WriteSession, public: Annotated[str, Form()] = "1"
+    claim_id: Id, user: DeskUser, session: WriteSession, public: Annotated[str, Form()] = "1"
 ) -> Response:
     factchecks.publish(session, user.user_id, claim_id, public=public == "1")
     return RedirectResponse(f"/factchecks/{claim_id}", status_code=303)
@@ -149,7 +149,7 @@ def public_feed(request: Request, session: ReadSession, settings: SettingsDep) -
     "/clarifications/{claim_id}", response_class=HTMLResponse, dependencies=[Depends(PUBLIC)]
 )
 def public_one(
-    request: Request, claim_id: int, session: ReadSession, templates: TemplatesDep
+    request: Request, claim_id: Id, session: ReadSession, templates: TemplatesDep
 ) -> Response:
     context = {"user": None, "c": publication.one_published(session, claim_id)}
     return templates.TemplateResponse(request, "desk/clarification.html", context)

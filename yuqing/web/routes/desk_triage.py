@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,6 +14,8 @@ from yuqing.desk.queue import FLAGS, KINDS, QueueFilters, triage_queue
 from yuqing.errors import BadInput
 from yuqing.store.models import Role, User, UserRole
 from yuqing.web.deps import DeskUser, ReadSession, TemplatesDep, WriteSession
+from yuqing.web.item_page import next_in_queue
+from yuqing.web.params import Id, parse_int
 
 router = APIRouter()
 BULK_ACTIONS = ("status", "severity", "assign", "tag", "untag")
@@ -55,12 +58,25 @@ def triage_page(
     return templates.TemplateResponse(request, name, context)
 
 
+@router.get("/triage/next")
+def triage_next(request: Request, user: DeskUser, session: ReadSession) -> Response:
+    """The queue's next item after ``after`` that nobody else holds (下一条)."""
+    params = request.query_params
+    filters = QueueFilters.parse(params)
+    after = parse_int(params.get("after")) or 0
+    found = next_in_queue(session, filters, after, user.user_id)
+    query = filters.query_string()
+    if found is None:
+        return back(f"/triage?{query}&saved=queue_done" if query else "/triage?saved=queue_done")
+    return back(f"/items/{found}?{urlencode({'queue': query})}")
+
+
 @router.post("/triage/bulk")
 def triage_bulk(
     user: DeskUser,
     session: WriteSession,
     action: Annotated[str, Form()],
-    ids: Annotated[list[int], Form()] = [],  # noqa: B006 - FastAPI reads the default only
+    ids: Annotated[list[Id], Form()] = [],  # noqa: B006 - FastAPI reads the default only
     value: Annotated[str, Form()] = "",
     query: Annotated[str, Form()] = "",
     kind: Annotated[triage.Kind, Form()] = "item",
@@ -92,26 +108,26 @@ def view_save(
 
 
 @router.post("/triage/views/{view_id}/delete")
-def view_delete(view_id: int, user: DeskUser, session: WriteSession) -> Response:
+def view_delete(view_id: Id, user: DeskUser, session: WriteSession) -> Response:
     views.delete_view(session, user.user_id, view_id)
     return back("/triage")
 
 
 @router.post("/items/{item_id}/lock")
-def item_lock(item_id: int, user: DeskUser, session: WriteSession) -> Response:
+def item_lock(item_id: Id, user: DeskUser, session: WriteSession) -> Response:
     triage.take_lock(session, item_id, user.user_id)
     return back(f"/items/{item_id}")
 
 
 @router.post("/items/{item_id}/unlock")
-def item_unlock(item_id: int, user: DeskUser, session: WriteSession) -> Response:
+def item_unlock(item_id: Id, user: DeskUser, session: WriteSession) -> Response:
     triage.release_lock(session, item_id, user.user_id)
     return back(f"/items/{item_id}")
 
 
 @router.post("/items/{item_id}/triage")
 def item_triage(
-    item_id: int,
+    item_id: Id,
     user: DeskUser,
     session: WriteSession,
     status: Annotated[str, Form()] = "",
@@ -133,8 +149,8 @@ def item_triage(
 
 @router.post("/items/{item_id}/claims/{claim_id}")
 def item_claim(
-    item_id: int,
-    claim_id: int,
+    item_id: Id,
+    claim_id: Id,
     user: DeskUser,
     session: WriteSession,
     decision: Annotated[str, Form()],
@@ -146,20 +162,20 @@ def item_claim(
 
 
 @router.post("/events/{event_id}/lock")
-def event_lock(event_id: int, user: DeskUser, session: WriteSession) -> Response:
+def event_lock(event_id: Id, user: DeskUser, session: WriteSession) -> Response:
     triage.take_lock(session, event_id, user.user_id, kind="event")
     return back(f"/events/{event_id}")
 
 
 @router.post("/events/{event_id}/unlock")
-def event_unlock(event_id: int, user: DeskUser, session: WriteSession) -> Response:
+def event_unlock(event_id: Id, user: DeskUser, session: WriteSession) -> Response:
     triage.release_lock(session, event_id, user.user_id, kind="event")
     return back(f"/events/{event_id}")
 
 
 @router.post("/events/{event_id}/triage")
 def event_triage(
-    event_id: int,
+    event_id: Id,
     user: DeskUser,
     session: WriteSession,
     status: Annotated[str, Form()] = "",

@@ -28,7 +28,7 @@ from yuqing.network.scope import Reach
 from yuqing.network.units import unit_tree
 from yuqing.store.models import Attachment, Report
 from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
-from yuqing.web.params import parse_date, parse_int
+from yuqing.web.params import MAX_PAGE, Id, parse_date, parse_int
 from yuqing.web.routes import network_admin, network_api, network_my, network_work
 from yuqing.web.routes.network_common import NetworkUser, now, reach_of
 
@@ -72,7 +72,7 @@ def reports_page(
     category: str = "",
     urgency: str = "",
     adopted: str = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     filters = ReportFilters(
         start=parse_date(start),
@@ -111,7 +111,7 @@ def reports_page(
 
 @router.post("/network/reports/{report_id}/adopt")
 def adopt_report(
-    report_id: int,
+    report_id: Id,
     user: DeskUser,
     session: WriteSession,
     target: Annotated[str, Form()] = "",
@@ -128,7 +128,7 @@ def adopt_report(
 
 @router.get("/network/reports/{report_id}/attachments/{attachment_id}")
 def attachment(
-    report_id: int, attachment_id: int, user: NetworkUser, session: ReadSession
+    report_id: Id, attachment_id: Id, user: NetworkUser, session: ReadSession
 ) -> Response:
     """An attachment of a report the user may read (officers: their subtree only)."""
     get_report(session, reach_of(session, user), report_id)

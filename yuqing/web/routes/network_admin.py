@@ -19,9 +19,17 @@ from yuqing.network.units import (
     unit_tree,
 )
 from yuqing.store.models import UNIT_KIND_LABELS
-from yuqing.web.deps import AdminUser, DeskUser, ReadSession, TemplatesDep, WriteSession
-from yuqing.web.params import parse_int
-from yuqing.web.routes.network_common import imported_sheet, now
+from yuqing.web.deps import (
+    AdminUser,
+    DeskUser,
+    ReadSession,
+    SettingsDep,
+    TemplatesDep,
+    WriteSession,
+)
+from yuqing.web.params import Id, parse_int
+from yuqing.web.routes.network_common import now
+from yuqing.web.uploads import imported_sheet
 
 router = APIRouter()
 
@@ -74,7 +82,7 @@ def unit_add(
 
 @router.post("/network/units/{unit_id}/deadline")
 def unit_deadline(
-    unit_id: int, user: AdminUser, session: WriteSession, deadline: Annotated[str, Form()]
+    unit_id: Id, user: AdminUser, session: WriteSession, deadline: Annotated[str, Form()]
 ) -> Response:
     set_deadline(session, unit_id, parse_deadline(deadline), user.user_id)
     return RedirectResponse("/network/units", status_code=303)
@@ -82,7 +90,7 @@ def unit_deadline(
 
 @router.post("/network/units/{unit_id}/active")
 def unit_active(
-    unit_id: int, user: AdminUser, session: WriteSession, active: Annotated[bool, Form()]
+    unit_id: Id, user: AdminUser, session: WriteSession, active: Annotated[bool, Form()]
 ) -> Response:
     """Deactivate a unit (no longer expected to report from today) or reactivate it."""
     set_unit_active(session, unit_id, active, user.user_id, now=now())
@@ -90,17 +98,20 @@ def unit_active(
 
 
 @router.post("/network/units/import", response_class=HTMLResponse)
-async def units_import(
+def units_import(
     request: Request,
     user: AdminUser,
     session: WriteSession,
+    settings: SettingsDep,
     templates: TemplatesDep,
     sheet: Annotated[UploadFile, File()],
     dry_run: Annotated[bool, Form()] = False,
 ) -> Response:
     """Import and show the result on the page: what was kept and each bad row."""
-    result = await imported_sheet(
-        sheet, lambda path: import_units(session, path, user_id=user.user_id, dry_run=dry_run)
+    result = imported_sheet(
+        sheet,
+        settings.import_max_rows,
+        lambda path: import_units(session, path, user_id=user.user_id, dry_run=dry_run),
     )
     session.flush()
     return _page(request, templates, user, session, result)
@@ -110,7 +121,7 @@ async def units_import(
 def officer_add(
     user: AdminUser,
     session: WriteSession,
-    unit: Annotated[int, Form()],
+    unit: Annotated[Id, Form()],
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
     display_name: Annotated[str, Form()] = "",

@@ -22,7 +22,7 @@ from yuqing.network.field_reports import (
 )
 from yuqing.network.tallies import find_metric, record_tally, tally_summary
 from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, WriteSession
-from yuqing.web.params import parse_date
+from yuqing.web.params import MAX_ID, Id, parse_date
 from yuqing.web.routes.network_common import (
     NetworkUser,
     Officer,
@@ -46,7 +46,7 @@ class ReportIn(BaseModel):
 
 class ReportOut(BaseModel):
     id: int
-    unit_id: int
+    unit_id: Id
     unit_name: str
     report_date: date
     is_zero: bool
@@ -58,7 +58,7 @@ class ReportOut(BaseModel):
     submitted_at: datetime
     via: str
     adopted: bool
-    adopted_report_id: int | None
+    adopted_report_id: Id | None
 
 
 class FiledOut(BaseModel):
@@ -86,11 +86,11 @@ class TallyOut(BaseModel):
 
 
 class AdoptIn(BaseModel):
-    report_id: int | None = Field(None, description="the desk's report it went into")
+    report_id: Id | None = Field(None, description="the desk's report it went into")
 
 
 class UnitDayOut(BaseModel):
-    unit_id: int
+    unit_id: Id
     unit_name: str
     status: str
     deadline: datetime
@@ -150,11 +150,11 @@ def api_reports(
     session: ReadSession,
     start: Annotated[str | None, Query()] = None,
     end: Annotated[str | None, Query()] = None,
-    unit: int | None = None,
+    unit: Id | None = None,
     adopted: bool | None = None,
     include_zero: bool = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> list[ReportOut]:
     """Newest first, ``limit`` at a time from ``offset``; the ``X-Total-Count`` header
     gives how many match, a ``Link: <…>; rel="next"`` header the next page's address."""
@@ -195,7 +195,7 @@ def api_reports(
 
 
 @router.post("/reports/{report_id}/adopt")
-def api_adopt(report_id: int, body: AdoptIn, user: DeskUser, session: WriteSession) -> FiledOut:
+def api_adopt(report_id: Id, body: AdoptIn, user: DeskUser, session: WriteSession) -> FiledOut:
     report = adopt(session, report_id, user.user_id, body.report_id, now=now())
     return FiledOut(id=report.id, report_date=report.report_date, is_zero=report.is_zero)
 
@@ -233,7 +233,7 @@ def api_tally_summary(
     settings: SettingsDep,
     start: str | None = None,
     end: str | None = None,
-    unit: int | None = None,
+    unit: Id | None = None,
 ) -> list[dict[str, object]]:
     first, last = window(parse_date(start), parse_date(end), now().astimezone(settings.tz).date())
     return [

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, UploadFile
+from fastapi import Depends
 from sqlalchemy.orm import Session
 
 from yuqing.errors import BadInput, Forbidden
-from yuqing.network.imports import ImportResult
 from yuqing.network.scope import Reach, officer_reach
 from yuqing.store.models import Role
 from yuqing.store.types import utcnow
@@ -24,7 +20,6 @@ OFFICERS = allow(Role.OFFICER)
 NetworkUser = Annotated[Principal, Depends(NETWORK_USERS)]
 Officer = Annotated[Principal, Depends(OFFICERS)]
 MAX_WINDOW_DAYS = 366
-MAX_SHEET_BYTES = 20 * 1024 * 1024
 
 
 def reach_of(session: Session, user: Principal) -> Reach:
@@ -47,21 +42,6 @@ def officer_reach_of(session: Session, user: Principal) -> Reach:
         units.remove(user.unit_id)
         units.insert(0, user.unit_id)
     return officer_reach(session, user.user_id, units)
-
-
-async def imported_sheet(sheet: UploadFile, run: Callable[[Path], ImportResult]) -> ImportResult:
-    """Save an uploaded CSV/XLSX where the importer can read it, run it, clean up."""
-    name = Path(sheet.filename or "").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise BadInput(f"文件 {name or '（未命名）'} 应为 .csv 或 .xlsx")
-    data = await sheet.read(MAX_SHEET_BYTES + 1)
-    if len(data) > MAX_SHEET_BYTES:
-        raise BadInput(f"文件 {name} 超过 20 MB")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        return run(path)
 
 
 def window(start: date | None, end: date | None, today: date, days: int = 7) -> tuple[date, date]:

@@ -29,12 +29,14 @@ from yuqing.network.field_reports import (
     list_reports,
 )
 from yuqing.network.imports import ImportResult, import_tallies
+from yuqing.network.resubmits import just_filed
 from yuqing.network.tallies import day_values, history, metrics, record_tally
 from yuqing.store.models import Role, TallyMetric, Unit
-from yuqing.web.deps import ReadSession, SettingsDep, TemplatesDep, WriteSession
-from yuqing.web.params import parse_date
-from yuqing.web.routes.network_common import Officer, imported_sheet, now, officer_reach_of
+from yuqing.web.deps import FormFields, ReadSession, SettingsDep, TemplatesDep, WriteSession
+from yuqing.web.params import Id, parse_date
+from yuqing.web.routes.network_common import Officer, now, officer_reach_of
 from yuqing.web.security import Principal
+from yuqing.web.uploads import imported_sheet, read_limited
 
 router = APIRouter()
 
@@ -47,8 +49,11 @@ def _my_unit_page(
     tz: ZoneInfo,
     day: str | None = None,
     result: ImportResult | None = None,
+    typed: dict[str, str] | None = None,
+    tally_error: str = "",
 ) -> Response:
-    """The officer's page (tallies of ``day``), with a sheet import's ``result``."""
+    """The officer's page (tallies of ``day``), with a sheet import's ``result``, or
+    the tally form as typed with the reason it was refused."""
     reach = officer_reach_of(session, user)
     moment = now()
     today = moment.astimezone(tz).date()
@@ -79,9 +84,12 @@ def _my_unit_page(
             if any(t.unit_id == unit.id for t in view.targets)
         ],
         "result": result,
+        "typed": typed or {},
+        "tally_error": tally_error,
         "quarantine_link": user.has(Role.ANALYST, Role.EDITOR, Role.SIGNER),
     }
-    return templates.TemplateResponse(request, "network/my_unit.html", context)
+    status = 422 if tally_error else 200
+    return templates.TemplateResponse(request, "network/my_unit.html", context, status_code=status)
 
 
 @router.get("/my/unit", response_class=HTMLResponse)
@@ -97,7 +105,7 @@ def my_unit(
 
 
 @router.post("/my/unit/tallies/import", response_class=HTMLResponse)
-async def tallies_import(
+def tallies_import(
     request: Request,
     user: Officer,
     session: WriteSession,
@@ -109,8 +117,9 @@ async def tallies_import(
     """The officer's own unit's daily values from a sheet; rows naming another unit
     are refused with the reason (and quarantined, unless it was a dry run)."""
     reach = officer_reach_of(session, user)
-    result = await imported_sheet(
+    result = imported_sheet(
         sheet,
+        settings.import_max_rows,
         lambda path: import_tallies(
             session, path, reach=reach, now=now(), tz=settings.tz, dry_run=dry_run
         ),
@@ -122,11 +131,11 @@ async def tallies_import(
 @router.post("/my/unit/zero")
 def zero_report(user: Officer, session: WriteSession, settings: SettingsDep) -> Response:
     file_zero_report(session, officer_reach_of(session, user), now=now(), tz=settings.tz)
-    return RedirectResponse("/my/unit", status_code=303)
+    return RedirectResponse("/my/unit?saved=zero", status_code=303)
 
 
 @router.post("/my/unit/reports")
-async def report_submit(
+def report_submit(
     user: Officer,
     session: WriteSession,
     settings: SettingsDep,
@@ -137,53 +146,63 @@ async def report_submit(
     urgency: Annotated[str, Form()] = "",
     files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
+    draft = ReportDraft(title, body, category or None, place or None, urgency or None)
+    if just_filed(session, user.user_id, draft, now()):
+        return RedirectResponse("/my/unit?saved=duplicate", status_code=303)
     uploads = []
     for upload in files or []:
         if not upload.filename:
             continue  # the browser sends an empty part when no file was chosen
-        data = await upload.read(MAX_ATTACHMENT_BYTES + 1)
+        data = read_limited(upload, MAX_ATTACHMENT_BYTES)
         uploads.append(
             Upload(upload.filename, upload.content_type or "application/octet-stream", data)
         )
     file_report(
         session,
         officer_reach_of(session, user),
-        ReportDraft(title, body, category or None, place or None, urgency or None),
+        draft,
         now=now(),
         tz=settings.tz,
         uploads=uploads,
         attachments_dir=settings.data_dir / "attachments",
     )
-    return RedirectResponse("/my/unit", status_code=303)
+    return RedirectResponse("/my/unit?saved=report", status_code=303)
 
 
-@router.post("/my/unit/tallies")
-async def tallies_submit(
-    request: Request, user: Officer, session: WriteSession, settings: SettingsDep
+@router.post("/my/unit/tallies", response_class=HTMLResponse)
+def tallies_submit(
+    request: Request,
+    form: FormFields,
+    user: Officer,
+    session: WriteSession,
+    settings: SettingsDep,
+    templates: TemplatesDep,
 ) -> Response:
-    """The tally form: a field ``m<metric id>`` per metric; blank fields are skipped."""
-    form = await request.form()
-    day = parse_date(str(form.get("day") or "")) or now().astimezone(settings.tz).date()
+    """The tally form: a field ``m<metric id>`` per metric; blank fields are skipped.
+    A value that cannot be read saves nothing and gives the form back as typed."""
+    typed = {key: str(value) for key, value in form.items()}
+    day = parse_date(typed.get("day", "")) or now().astimezone(settings.tz).date()
     reach = officer_reach_of(session, user)
     unit = session.get(Unit, reach.home_unit_id or 0)
     if unit is None:
         raise BadInput("找不到您的单位")
-    note = str(form.get("note") or "") or None
-    for metric in metrics(session, typed_only=True):
-        raw = str(form.get(f"m{metric.id}") or "").strip()
-        if raw:
-            record_tally(
-                session,
-                reach,
-                unit.id,
-                metric,
-                day,
-                _value(metric, raw),
-                now=now(),
-                tz=settings.tz,
-                note=note,
-            )
-    return RedirectResponse(f"/my/unit?day={day.isoformat()}#tallies", status_code=303)
+    note = typed.get("note", "") or None
+    values: list[tuple[TallyMetric, float]] = []
+    try:
+        for metric in metrics(session, typed_only=True):
+            raw = typed.get(f"m{metric.id}", "").strip()
+            if raw:
+                values.append((metric, _value(metric, raw)))
+    except BadInput as exc:
+        tz, shown = settings.tz, day.isoformat()
+        return _my_unit_page(
+            request, templates, user, session, tz, shown, typed=typed, tally_error=exc.message
+        )
+    for metric, value in values:
+        record_tally(
+            session, reach, unit.id, metric, day, value, now=now(), tz=settings.tz, note=note
+        )
+    return RedirectResponse(f"/my/unit?day={day.isoformat()}&saved=tally#tallies", status_code=303)
 
 
 def _value(metric: TallyMetric, raw: str) -> float:
@@ -194,16 +213,16 @@ def _value(metric: TallyMetric, raw: str) -> float:
 
 
 @router.post("/my/unit/directives/{directive_id}/ack")
-def directive_ack(directive_id: int, user: Officer, session: WriteSession) -> Response:
+def directive_ack(directive_id: Id, user: Officer, session: WriteSession) -> Response:
     reach = officer_reach_of(session, user)
     acknowledge(session, reach, directive_id, reach.home_unit_id or 0, now=now())
-    return RedirectResponse("/my/unit#directives", status_code=303)
+    return RedirectResponse("/my/unit?saved=ack#directives", status_code=303)
 
 
 @router.post("/my/unit/directives/{directive_id}/complete")
 def directive_complete(
-    directive_id: int, user: Officer, session: WriteSession, note: Annotated[str, Form()]
+    directive_id: Id, user: Officer, session: WriteSession, note: Annotated[str, Form()]
 ) -> Response:
     reach = officer_reach_of(session, user)
     complete(session, reach, directive_id, reach.home_unit_id or 0, note=note, now=now())
-    return RedirectResponse("/my/unit#directives", status_code=303)
+    return RedirectResponse("/my/unit?saved=done#directives", status_code=303)

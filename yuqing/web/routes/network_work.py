@@ -34,9 +34,10 @@ from yuqing.web.deps import (
     TemplatesDep,
     WriteSession,
 )
-from yuqing.web.params import parse_date, parse_int
-from yuqing.web.routes.network_common import imported_sheet, now, window
+from yuqing.web.params import Id, parse_date, parse_int
+from yuqing.web.routes.network_common import now, window
 from yuqing.web.security import Principal
+from yuqing.web.uploads import imported_sheet
 
 router = APIRouter()
 CATALOGUE = "/network/tallies#catalogue"
@@ -100,7 +101,7 @@ def tallies_page(
 
 
 @router.post("/network/tallies/import", response_class=HTMLResponse)
-async def tallies_import(
+def tallies_import(
     request: Request,
     user: DeskUser,
     session: WriteSession,
@@ -112,8 +113,9 @@ async def tallies_import(
     """The desk imports any unit's daily values; the page shows what was kept and why
     each bad row was refused (those are quarantined unless it was a dry run)."""
     reach = Reach.everywhere(user.user_id)
-    result = await imported_sheet(
+    result = imported_sheet(
         sheet,
+        settings.import_max_rows,
         lambda path: import_tallies(
             session, path, reach=reach, now=now(), tz=settings.tz, dry_run=dry_run
         ),
@@ -146,7 +148,7 @@ def metric_add(
 
 @router.post("/network/tallies/metrics/{metric_id}/rename")
 def metric_rename(
-    metric_id: int,
+    metric_id: Id,
     user: AdminUser,
     session: WriteSession,
     name: Annotated[str, Form()],
@@ -158,7 +160,10 @@ def metric_rename(
 
 @router.post("/network/tallies/metrics/{metric_id}/move")
 def metric_move(
-    metric_id: int, user: AdminUser, session: WriteSession, step: Annotated[int, Form()]
+    metric_id: Id,
+    user: AdminUser,
+    session: WriteSession,
+    step: Annotated[int, Form(ge=-1000, le=1000)],
 ) -> Response:
     """One place up (step -1) or down (step 1) in the order forms and summaries use."""
     if step not in (-1, 1):
@@ -169,7 +174,7 @@ def metric_move(
 
 @router.post("/network/tallies/metrics/{metric_id}/active")
 def metric_active(
-    metric_id: int, user: AdminUser, session: WriteSession, active: Annotated[bool, Form()]
+    metric_id: Id, user: AdminUser, session: WriteSession, active: Annotated[bool, Form()]
 ) -> Response:
     set_metric_active(session, metric_id, active, user.user_id)
     return RedirectResponse(CATALOGUE, status_code=303)

@@ -28,7 +28,7 @@ from yuqing.web.overview_data import (
     overview,
     resolve_period,
 )
-from yuqing.web.params import parse_date
+from yuqing.web.params import MAX_PAGE, Id, parse_date
 
 router = APIRouter()
 EVENTS_PER_PAGE = 20
@@ -66,7 +66,7 @@ def event_list(
     templates: TemplatesDep,
     since: DateParam = None,
     until: DateParam = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     period = resolve_period(session, settings.tz, parse_date(since), parse_date(until))
     total = count_events(session, period)
@@ -86,12 +86,12 @@ def event_list(
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def event_page(
     request: Request,
-    event_id: int,
+    event_id: Id,
     user: DeskUser,
     session: ReadSession,
     settings: SettingsDep,
     templates: TemplatesDep,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     detail = event_detail(session, event_id, settings.tz, page)
     if detail is None:
@@ -269,18 +269,14 @@ class EventRef(BaseModel):
 
 
 @router.post("/api/events/{event_id}/merge")
-def api_merge_event(
-    event_id: int, body: MergeIn, user: DeskUser, session: WriteSession
-) -> EventRef:
+def api_merge_event(event_id: Id, body: MergeIn, user: DeskUser, session: WriteSession) -> EventRef:
     """Merge this event into another; later clustering keeps the merge."""
     target = merge_events(session, event_id, body.into, user.user_id)
     return EventRef(id=target.id, title=target.title, item_count=target.item_count)
 
 
 @router.post("/api/events/{event_id}/split", status_code=201)
-def api_split_event(
-    event_id: int, body: SplitIn, user: DeskUser, session: WriteSession
-) -> EventRef:
+def api_split_event(event_id: Id, body: SplitIn, user: DeskUser, session: WriteSession) -> EventRef:
     """Move some of this event's items into a new event; later clustering keeps the split."""
     new = split_event(session, event_id, body.item_ids, body.title, user.user_id)
     return EventRef(id=new.id, title=new.title, item_count=new.item_count)

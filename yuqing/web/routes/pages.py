@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
+from yuqing.config import Settings
 from yuqing.errors import NotFound
 from yuqing.store.models import ITEM_STATUS_LABELS, Item
-from yuqing.web.deps import AnyUser, DeskUser, ReadSession, SettingsDep, TemplatesDep
+from yuqing.web.deps import AnyUser, DbDep, DeskUser, ReadSession, SettingsDep, TemplatesDep
+from yuqing.web.homes import home_for
 from yuqing.web.item_analysis import item_analysis, item_triage
+from yuqing.web.item_page import copies, heading, open_for_triage
 from yuqing.web.item_search import event_title, filter_choices, find_items
-from yuqing.web.params import ItemFiltersDep
-from yuqing.web.security import ANY_USER
+from yuqing.web.params import Id, ItemFiltersDep
+from yuqing.web.security import ANY_USER, Principal
 
 router = APIRouter()
 
 
 @router.get("/", dependencies=[Depends(ANY_USER)])
 def home(user: AnyUser) -> Response:
-    return RedirectResponse("/items", status_code=303)
+    """Each role lands on its own work (see :mod:`yuqing.web.homes`)."""
+    return RedirectResponse(home_for(user), status_code=303)
 
 
 @router.get("/items", response_class=HTMLResponse)
@@ -49,21 +54,36 @@ def item_list(
 @router.get("/items/{item_id}", response_class=HTMLResponse)
 def item_detail(
     request: Request,
-    item_id: int,
+    item_id: Id,
     user: DeskUser,
-    session: ReadSession,
+    db: DbDep,
     settings: SettingsDep,
     templates: TemplatesDep,
+    queue: str = "",
 ) -> Response:
-    item = session.get(Item, item_id)
-    if item is None:
-        raise NotFound(f"条目 {item_id} 不存在")
-    context = {
+    """One item; opening it takes its lock. ``queue`` is the triage queue's query string
+    when it was opened from there: back and 下一条 then stay in that queue."""
+    open_for_triage(db, item_id, user)
+    with db.reading() as session:
+        item = session.get(Item, item_id)
+        if item is None:
+            raise NotFound(f"条目 {item_id} 不存在")
+        context = _item_context(session, item, user, settings)
+        context["queue"] = queue
+        context["from_queue"] = "queue" in request.query_params
+        return templates.TemplateResponse(request, "item.html", context)
+
+
+def _item_context(
+    session: Session, item: Item, user: Principal, settings: Settings
+) -> dict[str, object]:
+    return {
         "user": user,
         "item": item,
         "analysis": item_analysis(session, item),
         "triage": item_triage(session, item, user.user_id),
         "statuses": ITEM_STATUS_LABELS,
         "tz": settings.tz,
+        "heading": heading(item.title, item.text_original),
+        "copies": copies(session, item.id) if item.copy_count else [],
     }
-    return templates.TemplateResponse(request, "item.html", context)

@@ -23,10 +23,10 @@ from yuqing.reports.render import default_unit, load_document, render
 from yuqing.reports.render_html import render_body
 from yuqing.reports.series import describe_series
 from yuqing.reports.versions import diff
-from yuqing.store.models import Event, ReportSeries
+from yuqing.store.models import Event, Report, ReportSeries
 from yuqing.store.types import utcnow
 from yuqing.web.deps import DbDep, DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
-from yuqing.web.params import parse_date, parse_int
+from yuqing.web.params import MAX_PAGE, Id, parse_date, parse_int
 from yuqing.web.routes import reports_api
 from yuqing.web.security import Principal
 
@@ -37,7 +37,7 @@ def actor(user: Principal) -> wf.Actor:
     return wf.Actor(user.user_id, user.display_name, frozenset(user.roles))
 
 
-def _back(report_id: int, anchor: str = "") -> RedirectResponse:
+def _back(report_id: Id, anchor: str = "") -> RedirectResponse:
     return RedirectResponse(f"/reports/{report_id}{anchor}", status_code=303)
 
 
@@ -49,18 +49,29 @@ def report_list(
     settings: SettingsDep,
     templates: TemplatesDep,
     series: str = "",
+    status: str = "",
 ) -> Response:
     all_series = session.scalars(select(ReportSeries).order_by(ReportSeries.id)).all()
     context = {
         "user": user,
         "series": all_series,
         "chosen": series,
-        "rows": find_reports(session, series=series or None, limit=200).rows,
+        "status": status,
+        "rows": _listed(session, series, status),
         "statuses": wf.STATUS_LABELS,
         "today": utcnow().astimezone(settings.tz).date().isoformat(),
         "hour": settings.report_window_hour,
     }
     return templates.TemplateResponse(request, "reports/list.html", context)
+
+
+def _listed(session: ReadSession, series: str, status: str) -> list[tuple[Report, ReportSeries]]:
+    """The list's rows; ``awaiting`` is what a signer has to act on (待审核 and 已审核)."""
+    statuses = ("in_review", "approved") if status == "awaiting" else (status or None,)
+    rows: list[tuple[Report, ReportSeries]] = []
+    for one in statuses:
+        rows += find_reports(session, series=series or None, status=one, limit=200).rows
+    return rows
 
 
 @router.get("/reports/new", response_class=HTMLResponse)
@@ -119,7 +130,7 @@ def create_report(
 
 @router.get("/reports/{report_id}.{fmt}")
 def download(
-    report_id: int, fmt: str, user: DeskUser, session: ReadSession, settings: SettingsDep
+    report_id: Id, fmt: str, user: DeskUser, session: ReadSession, settings: SettingsDep
 ) -> Response:
     doc = load_document(session, report_id, settings.tz, default_unit(settings))
     out = render(doc, fmt)
@@ -135,7 +146,7 @@ def download(
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
 def report_view(
     request: Request,
-    report_id: int,
+    report_id: Id,
     user: DeskUser,
     session: ReadSession,
     settings: SettingsDep,
@@ -169,10 +180,10 @@ def report_view(
 
 @router.post("/reports/{report_id}/edit")
 def edit_report(
-    report_id: int,
+    report_id: Id,
     user: DeskUser,
     session: WriteSession,
-    version: Annotated[int, Form()],
+    version: Annotated[Id, Form()],
     title: Annotated[str, Form()],
     judgement: Annotated[str, Form()] = "",
     suggestions: Annotated[str, Form()] = "",
@@ -184,15 +195,14 @@ def edit_report(
 
 
 @router.post("/reports/{report_id}/adopt")
-async def adopt_field_reports(
-    request: Request,
-    report_id: int,
+def adopt_field_reports(
+    report_id: Id,
     user: DeskUser,
     db: DbDep,
     settings: SettingsDep,
+    field_report: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI reads the default only
 ) -> Response:
-    form = await request.form()
-    ids = [int(str(v)) for v in form.getlist("field_report") if str(v).isdigit()]
+    ids = [int(v) for v in field_report if v.isdigit() and len(v) < 19]
     with db.transaction() as session:
         adopt_into(session, report_id, ids, actor(user), settings.tz, utcnow())
     return _back(report_id, "#sec-network")
@@ -200,7 +210,7 @@ async def adopt_field_reports(
 
 @router.post("/reports/{report_id}/{step}")
 def move_report(
-    report_id: int,
+    report_id: Id,
     step: str,
     user: DeskUser,
     db: DbDep,
@@ -219,13 +229,13 @@ def move_report(
 @router.get("/reports/{report_id}/diff", response_class=HTMLResponse)
 def report_diff(
     request: Request,
-    report_id: int,
+    report_id: Id,
     user: DeskUser,
     session: ReadSession,
     settings: SettingsDep,
     templates: TemplatesDep,
-    old: Annotated[int, Query(ge=1)],
-    new: Annotated[int, Query(ge=1)],
+    old: Annotated[int, Query(ge=1, le=MAX_PAGE)],
+    new: Annotated[int, Query(ge=1, le=MAX_PAGE)],
 ) -> Response:
     context = {
         "user": user,
@@ -240,13 +250,13 @@ def report_diff(
 @router.get("/reports/{report_id}/records", response_class=HTMLResponse)
 def figure_records(
     request: Request,
-    report_id: int,
+    report_id: Id,
     key: Annotated[str, Query(min_length=1, max_length=300)],
     user: DeskUser,
     session: ReadSession,
     settings: SettingsDep,
     templates: TemplatesDep,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     """The records a figure of the report counts."""
     report = wf.get_report(session, report_id)

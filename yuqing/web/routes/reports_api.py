@@ -17,6 +17,7 @@ from yuqing.reports.records import records
 from yuqing.store.models import Report, ReportSeries, ReportStatus
 from yuqing.store.types import utcnow
 from yuqing.web.deps import DbDep, DeskUser, ReadSession, SettingsDep, WriteSession
+from yuqing.web.params import MAX_ID, MAX_PAGE, Id
 from yuqing.web.security import Principal
 
 router = APIRouter(prefix="/api/reports")
@@ -37,7 +38,7 @@ class ReportOut(BaseModel):
     status_label: str
     window_start: datetime
     window_end: datetime
-    event_id: int | None
+    event_id: Id | None
     issued_at: datetime | None
     signer_name: str | None
     page: str
@@ -80,7 +81,7 @@ class VersionOut(BaseModel):
     version: int
     status: str
     created_at: datetime
-    created_by_id: int | None
+    created_by_id: Id | None
 
 
 class ReportDetail(ReportOut):
@@ -114,7 +115,7 @@ class DraftIn(BaseModel):
     day: date | None = Field(default=None, description="daily report date, or a day of the period")
     start: date | None = Field(default=None, description="first day (period reports, bulletins)")
     end: date | None = Field(default=None, description="last day, inclusive")
-    event_id: int | None = Field(default=None, description="the event of a special report")
+    event_id: Id | None = Field(default=None, description="the event of a special report")
 
 
 class EditIn(BaseModel):
@@ -147,7 +148,7 @@ def api_list_reports(
     series: Annotated[str | None, Query(description="series code")] = None,
     status: Annotated[str | None, Query(description="draft, in_review, approved, issued")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> ReportList:
     found = find_reports(session, series=series, status=status, limit=limit, offset=offset)
     reports = [ReportOut.of(report, row) for report, row in found.rows]
@@ -173,7 +174,7 @@ def api_draft_report(
 
 
 @router.get("/{report_id}")
-def api_report(report_id: int, user: DeskUser, session: ReadSession) -> ReportDetail:
+def api_report(report_id: Id, user: DeskUser, session: ReadSession) -> ReportDetail:
     """The latest version's content; every figure with the link to its records."""
     report = wf.get_report(session, report_id)
     history = wf.versions(session, report_id)
@@ -210,12 +211,12 @@ def api_report(report_id: int, user: DeskUser, session: ReadSession) -> ReportDe
 
 @router.get("/{report_id}/records")
 def api_figure_records(
-    report_id: int,
+    report_id: Id,
     key: Annotated[str, Query(min_length=1, max_length=300, description="figure key")],
     user: DeskUser,
     session: ReadSession,
     settings: SettingsDep,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> RecordsOut:
     """The records a figure counts, a page at a time."""
     found = records(session, wf.get_report(session, report_id), key, settings.tz, page)
@@ -233,7 +234,7 @@ def api_figure_records(
 
 @router.post("/{report_id}/edit")
 def api_edit_report(
-    report_id: int, body: EditIn, user: DeskUser, session: WriteSession
+    report_id: Id, body: EditIn, user: DeskUser, session: WriteSession
 ) -> ReportOut:
     """Save the editor's sections and title as a new version (drafts only)."""
     editor = {
@@ -253,7 +254,7 @@ def api_edit_report(
 
 @router.post("/{report_id}/distribute")
 def api_distribute_report(
-    report_id: int, user: DeskUser, db: DbDep, settings: SettingsDep
+    report_id: Id, user: DeskUser, db: DbDep, settings: SettingsDep
 ) -> SentOut:
     """E-mail an issued report (DOCX and PDF) to the distribution list (signer)."""
     sent = distribute(db, settings, report_id, actor(user))
@@ -262,7 +263,7 @@ def api_distribute_report(
 
 @router.post("/{report_id}/{action}")
 def api_report_step(
-    report_id: int,
+    report_id: Id,
     action: str,
     user: DeskUser,
     db: DbDep,

@@ -16,10 +16,30 @@
     var all = rows();
     if (!all.length) return;
     var index = all.indexOf(document.activeElement);
+    if (index < 0) index = all.indexOf(document.querySelector("tr.triage-row.current"));
     var next = all[Math.max(0, Math.min(all.length - 1, index + step))];
     all.forEach(function (row) { row.classList.remove("current"); });
     next.classList.add("current");
     next.focus();
+  }
+
+  // Esc leaves a field: back to the row that was current (j/k carry on from there).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !typing(event.target)) return;
+    event.target.blur();
+    var current = document.querySelector("tr.triage-row.current");
+    if (current) current.focus();
+    else document.body.focus();
+    event.preventDefault();
+  });
+
+  // While an item's page is open its holder's lock is renewed every five minutes.
+  var renew = document.querySelector("[data-renew-lock]");
+  if (renew) {
+    window.setInterval(function () {
+      if (document.visibilityState !== "visible") return;
+      fetch(renew.getAttribute("data-renew-lock"), { method: "POST", credentials: "same-origin" });
+    }, 5 * 60 * 1000);
   }
 
   document.addEventListener("keydown", function (event) {

@@ -1,0 +1,233 @@
+"""Key terms of a set of posts (关键词 / 词云), weighted against the desk's whole stream.
+
+Candidate terms are character n-grams (2 to 4) inside runs of Chinese characters and
+Latin words of 2+ letters, taken from the matching form, so simplified and traditional
+copies count as one term. Each term is counted once per post (document frequency), in
+the target set and in a background sample of the stream, and scored by Dunning's
+log-likelihood ratio (G²); only terms more frequent in the target than in the
+background are kept. Why n-grams rather than jieba words: the terms a desk needs
+most are new ones (熏醋, 喷洒消毒) that a dictionary splits into single characters, and
+the n-gram counts need no segmentation pass.
+
+A fragment is dropped when a longer term holding it occurs in nearly as many posts
+(``FRAGMENT_SHARE``): 熏白 goes when 熏白醋 is there. Stop words (function words of
+posts) and the desk's own names (its city and units, which every local post
+mentions) are never terms.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from yuqing.text import matching_form
+
+MIN_N, MAX_N = 2, 4
+MIN_POSTS = 2  # a term must occur in at least this many target posts
+SIGNIFICANT = 3.84  # G² at p < 0.05 with one degree of freedom
+FRAGMENT_SHARE = 0.8
+_RUNS = re.compile(r"[\u4e00-\u9fff]+|[a-z]{2,}")
+# Particles and pronouns that begin or end an n-gram straddling two words (信阳的口,
+# 么办): a term never starts or ends with one of them (ours, measured on real replies).
+EDGE_CHARS = frozenset("的了么吗呢啊吧着过们和与也都就还又在是我你他她它这那个被把给很太呀哦嘛啦怎")
+START_CHARS = frozenset("到向为说对让将")
+INNER_CHARS = frozenset("的了吗呢")  # never inside a term either
+MERGE_ROUNDS = 12
+
+# Function words and post boilerplate that are never a key term (ours).
+STOP_TERMS = frozenset(
+    """
+    我们 你们 他们 她们 大家 自己 什么 怎么 这个 那个 这些 那些 这样 那样 一个 一下 一些
+    没有 不是 就是 还是 但是 因为 所以 如果 可以 已经 现在 今天 昨天 明天 时候 真的 知道
+    觉得 还有 而且 然后 只是 这么 那么 为了 以及 或者 的话 一样 这里 那里 哪里 转发 微博
+    回复 全文 展开 网页 链接 视频 图片 评论 分享 http https www com cn
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    score: float  # G², higher is more characteristic
+    posts: int  # target posts holding it
+    background: int  # background posts holding it
+    significant: bool = True  # G² beyond SIGNIFICANT; else a frequent term filling the list
+
+
+def post_terms(text: str) -> set[str]:
+    """The candidate terms of one post (each once)."""
+    found: set[str] = set()
+    for run in _RUNS.findall(matching_form(text)):
+        if run.isascii():
+            found.add(run)
+            continue
+        for n in range(MIN_N, MAX_N + 1):
+            for i in range(len(run) - n + 1):
+                gram = run[i : i + n]
+                if _good_gram(gram):
+                    found.add(gram)
+    return found
+
+
+def document_frequency(texts: Iterable[str]) -> tuple[Counter[str], int]:
+    counts: Counter[str] = Counter()
+    docs = 0
+    for text in texts:
+        counts.update(post_terms(text))
+        docs += 1
+    return counts, docs
+
+
+def _good_gram(gram: str) -> bool:
+    return (
+        gram[0] not in EDGE_CHARS
+        and gram[0] not in START_CHARS
+        and gram[-1] not in EDGE_CHARS
+        and not INNER_CHARS.intersection(gram)
+    )
+
+
+@dataclass(frozen=True)
+class Background:
+    """Document frequencies of a sample of the stream."""
+
+    counts: Counter[str]
+    docs: int
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Background:
+        counts, docs = document_frequency(texts)
+        return cls(counts, docs)
+
+
+def log_likelihood(a: int, n1: int, b: int, n2: int) -> float:
+    """Dunning's G² for a term in a of n1 target posts and b of n2 background posts."""
+    total = n1 + n2
+    hits = a + b
+    g2 = 0.0
+    for observed, row, col in (
+        (a, n1, hits),
+        (n1 - a, n1, total - hits),
+        (b, n2, hits),
+        (n2 - b, n2, total - hits),
+    ):
+        expected = row * col / total if total else 0.0
+        if observed > 0 and expected > 0:
+            g2 += observed * math.log(observed / expected)
+    return 2.0 * g2
+
+
+def key_terms(
+    texts: Sequence[str],
+    background: Background,
+    *,
+    exclude: Iterable[str] = (),
+    limit: int = 40,
+) -> list[Term]:
+    """The target posts' most characteristic terms, best first."""
+    counts, docs = document_frequency(texts)
+    if not docs:
+        return []
+    banned = set(STOP_TERMS) | {matching_form(x) for x in exclude if x}
+    candidates = {t: n for t, n in counts.items() if n >= MIN_POSTS and not _banned(t, banned)}
+    candidates = _drop_fragments(candidates)
+    scored: list[Term] = []
+    frequent: list[tuple[float, Term]] = []
+    n2 = max(background.docs, 1)
+    for term, a in candidates.items():
+        b = background.counts.get(term, 0)
+        g2 = log_likelihood(a, docs, b, n2)
+        if a / docs > b / n2 and g2 >= SIGNIFICANT:
+            scored.append(Term(term, round(g2, 2), a, b))
+        else:  # when the target is much of the stream itself, weight like TF-IDF
+            frequent.append((a * math.log((n2 + 1) / (b + 1)), Term(term, 0.0, a, b, False)))
+    scored.sort(key=lambda t: (-t.score, -t.posts, t.term))
+    pool = _merge_overlaps(scored[: limit * 3], [matching_form(t) for t in texts], background)
+    kept = _without_overlaps(pool, limit)
+    if len(kept) < limit:
+        frequent.sort(key=lambda wt: (-wt[0], wt[1].term))
+        kept = _without_overlaps(kept + [t for _, t in frequent[: limit * 3]], limit)
+    return kept
+
+
+def _banned(term: str, banned: set[str]) -> bool:
+    """A stop word, a name of the desk's own, a term holding one, or a name without
+    its suffix (青岚 for 青岚市)."""
+    if term in banned:
+        return True
+    for name in banned:
+        if len(name) >= 2 and name in term:
+            return True
+        if term in name and len(term) >= len(name) - 1:
+            return True
+    return False
+
+
+def _drop_fragments(candidates: dict[str, int]) -> dict[str, int]:
+    """Drop an n-gram when an (n+1)-gram holding it occurs in nearly as many posts."""
+    covered: set[str] = set()
+    for term, n in candidates.items():
+        if len(term) <= MIN_N or term.isascii():
+            continue
+        for part in (term[:-1], term[1:]):
+            if part in candidates and n >= FRAGMENT_SHARE * candidates[part]:
+                covered.add(part)
+    return {t: n for t, n in candidates.items() if t not in covered}
+
+
+def _merge_overlaps(terms: list[Term], norms: list[str], background: Background) -> list[Term]:
+    """Join terms that are pieces of one longer phrase (黄连口服 + 连口服液 → 黄连口服液)
+    when the phrase itself occurs in nearly as many posts as its pieces."""
+    docs, n2 = len(norms), max(background.docs, 1)
+    for _ in range(MERGE_ROUNDS):
+        merged = False
+        for i, left in enumerate(terms):
+            for right in terms[i + 1 :]:
+                phrase = _joined(left.term, right.term) or _joined(right.term, left.term)
+                if phrase is None:
+                    continue
+                low, high = sorted((left.posts, right.posts))
+                if low < FRAGMENT_SHARE * high:
+                    continue  # one piece stands on its own far more often
+                posts = sum(phrase in text for text in norms)
+                if posts < FRAGMENT_SHARE * low:
+                    continue
+                b = min(left.background, right.background)
+                joined = Term(phrase, round(log_likelihood(posts, docs, b, n2), 2), posts, b)
+                terms = [t for t in terms if t not in (left, right)] + [joined]
+                merged = True
+                break
+            if merged:
+                break
+        if not merged:
+            break
+    return sorted(terms, key=lambda t: (-t.score, -t.posts, t.term))
+
+
+def _joined(left: str, right: str) -> str | None:
+    """``left`` then ``right`` overlapping by at least one character, if they do."""
+    if left.isascii() or right.isascii() or left in right or right in left:
+        return None
+    for k in range(min(len(left), len(right)) - 1, 0, -1):
+        if left[-k:] == right[:k]:
+            return left + right[k:]
+    return None
+
+
+def _without_overlaps(scored: list[Term], limit: int) -> list[Term]:
+    """Best first; a term inside a better one already kept (or holding one) is skipped
+    when it adds few posts of its own."""
+    kept: list[Term] = []
+    for term in scored:
+        near = [
+            k for k in kept if (term.term in k.term or k.term in term.term) and k.term != term.term
+        ]
+        if any(term.posts <= k.posts / FRAGMENT_SHARE for k in near):
+            continue
+        kept.append(term)
+        if len(kept) >= limit:
+            break
+    return kept

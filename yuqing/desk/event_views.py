@@ -1,0 +1,216 @@
+"""Read models of the views an event and a period get: spread (传播分析) with the desk's
+official responses on the same timeline, key terms (词云), and the map of places.
+
+The spread of an event is computed from its items when asked (an event holds at most
+``SPREAD_CAP`` posts here; a larger one is read from its newest posts and says so).
+Key terms compare a target set with a background sample of the stream, kept per
+process for ``BACKGROUND_TTL`` seconds, so a page does not re-read the stream.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
+
+from yuqing.analyse.keyterms import Background, Term, key_terms
+from yuqing.analyse.place_map import Mention, PlaceMap, place_map
+from yuqing.analyse.spread import Spread, SpreadPost, analyse_spread
+from yuqing.errors import NotFound
+from yuqing.store.models import (
+    Case,
+    CaseReply,
+    Claim,
+    ClaimMatch,
+    Event,
+    Item,
+    ItemPlace,
+    Source,
+    Unit,
+)
+from yuqing.text import pseudonymise
+
+LOGGER = logging.getLogger(__name__)
+SPREAD_CAP = 20_000
+TERMS_CAP = 5_000
+BACKGROUND_SIZE = 4_000
+BACKGROUND_TTL = 1800.0
+CHANNEL_LABELS = {
+    "rss": "新闻订阅",
+    "web": "网站",
+    "file": "平台导出",
+    "mail": "邮件",
+    "manual": "人工录入",
+    "partner": "合作平台",
+}
+
+
+@dataclass(frozen=True)
+class Response:
+    """One official response on the event's timeline."""
+
+    at: datetime
+    kind: str  # 辟谣发布 / 督办立案 / 部门答复 / 督办办结
+    label: str
+    link: str
+
+
+@dataclass(frozen=True)
+class EventSpread:
+    event_id: int
+    spread: Spread
+    responses: tuple[Response, ...]
+    capped: bool  # more posts than SPREAD_CAP: the newest were read
+
+
+def _post(item: Item, source: Source | None) -> SpreadPost:
+    kind = source.kind if source is not None else "manual"
+    return SpreadPost(
+        id=item.id,
+        published_at=item.published_at,
+        text=item.text_original,
+        channel=CHANNEL_LABELS.get(kind, kind),
+        source=source.name if source is not None else "人工录入",
+        outlet=item.author if item.author_is_outlet else None,
+        duplicate_of=item.duplicate_of_id,
+        reach=int(item.reposts or 0) + int(item.comments or 0) + int(item.likes or 0),
+        author=item.author,
+    )
+
+
+def event_spread(session: Session, event_id: int, secret: str) -> EventSpread:
+    if session.get(Event, event_id) is None:
+        raise NotFound(f"事件 {event_id} 不存在")
+    rows = session.execute(
+        select(Item, Source)
+        .outerjoin(Source, Source.id == Item.source_id)
+        .where(Item.event_id == event_id)
+        .order_by(Item.published_at.desc(), Item.id.desc())
+        .limit(SPREAD_CAP + 1)
+    ).all()
+    capped = len(rows) > SPREAD_CAP
+    posts = [_post(item, source) for item, source in rows[:SPREAD_CAP]]
+    outlets = {p.outlet for p in posts if p.outlet}
+    kinds = {item.id: (source.kind if source is not None else "") for item, source in rows}
+
+    def account_key(account: str, post: SpreadPost) -> str:
+        # The stored authors are keyed pseudonyms; a chain names accounts in clear,
+        # so key them the same way to find the same node. Never shown.
+        if account in outlets:
+            return account
+        return pseudonymise(account, secret, platform=kinds.get(post.id, ""))
+
+    spread = analyse_spread(posts, account_key)
+    return EventSpread(event_id, spread, tuple(official_responses(session, event_id)), capped)
+
+
+def official_responses(session: Session, event_id: int) -> list[Response]:
+    """Clarifications published for the event's items and the event's cases, in time order."""
+    out: list[Response] = []
+    in_event = select(Item.id).where(Item.event_id == event_id)
+    claims = session.scalars(
+        select(Claim)
+        .where(Claim.published.is_(True), Claim.published_at.is_not(None))
+        .where(Claim.id.in_(select(ClaimMatch.claim_id).where(ClaimMatch.item_id.in_(in_event))))
+    ).all()
+    for claim in claims:
+        assert claim.published_at is not None
+        out.append(
+            Response(claim.published_at, "辟谣发布", claim.text[:60], f"/factchecks/{claim.id}")
+        )
+    cases = session.scalars(
+        select(Case).where(or_(Case.event_id == event_id, Case.item_id.in_(in_event)))
+    ).all()
+    for case in cases:
+        link = f"/cases/{case.id}"
+        out.append(Response(case.created_at, "督办立案", case.title[:60], link))
+        first_reply = session.scalar(
+            select(func.min(CaseReply.created_at)).where(CaseReply.case_id == case.id)
+        )
+        if first_reply is not None:
+            out.append(Response(first_reply, "部门答复", case.title[:60], link))
+        if case.closed_at is not None:
+            out.append(Response(case.closed_at, "督办办结", case.title[:60], link))
+    out.sort(key=lambda r: (r.at, r.kind))
+    return out
+
+
+# ---------------------------------------------------------------- key terms
+
+_background_lock = threading.Lock()
+_background: dict[str, tuple[float, Background]] = {}
+
+
+def stream_background(session: Session) -> Background:
+    """A sample of the stream's newest originals, kept for BACKGROUND_TTL seconds."""
+    key = str(session.get_bind().engine.url)
+    now = time.monotonic()
+    with _background_lock:
+        cached = _background.get(key)
+        if cached is not None and now - cached[0] < BACKGROUND_TTL:
+            return cached[1]
+    texts = session.scalars(
+        select(Item.text_norm)
+        .where(Item.duplicate_of_id.is_(None))
+        .order_by(Item.id.desc())
+        .limit(BACKGROUND_SIZE)
+    ).all()
+    background = Background.of(texts)
+    LOGGER.info("key-term background: %d posts, %d terms", background.docs, len(background.counts))
+    with _background_lock:
+        _background[key] = (now, background)
+    return background
+
+
+def forget_background() -> None:
+    with _background_lock:
+        _background.clear()
+
+
+def terms_of(
+    session: Session,
+    where: Sequence[ColumnElement[bool]],
+    exclude: Sequence[str],
+    limit: int = 40,
+    *,
+    originals_only: bool = True,
+) -> list[Term]:
+    """Key terms of the items matching ``where`` (the newest TERMS_CAP); a period counts
+    originals only, an event its copies too (an event of one post copied thirty times
+    is about what that post says, thirty times)."""
+    query = select(Item.text_norm).where(*where)
+    if originals_only:
+        query = query.where(Item.duplicate_of_id.is_(None))
+    texts = session.scalars(query.order_by(Item.id.desc()).limit(TERMS_CAP)).all()
+    return key_terms(texts, stream_background(session), exclude=exclude, limit=limit)
+
+
+def own_names(session: Session, city_name: str) -> list[str]:
+    """The desk's own place and unit names: every local post names them."""
+    names = [city_name] if city_name else []
+    names += [n for n in session.scalars(select(Unit.name)).all() if n]
+    return names
+
+
+# ---------------------------------------------------------------- places
+
+
+def places_of(
+    session: Session, where: Sequence[ColumnElement[bool]], jurisdiction: Sequence[str]
+) -> tuple[PlaceMap, list[Mention]]:
+    """Mentions of places by the items matching ``where``, and the map to draw them on."""
+    rows = session.execute(
+        select(ItemPlace.code, func.min(ItemPlace.name), func.count())
+        .join(Item, Item.id == ItemPlace.item_id)
+        .where(*where)
+        .group_by(ItemPlace.code)
+    ).all()
+    mentions = [Mention(code, name, int(n)) for code, name, n in rows]
+    mentions.sort(key=lambda m: (-m.count, m.code))
+    return place_map(mentions, jurisdiction), mentions
