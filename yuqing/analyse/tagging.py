@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 
-from yuqing.analyse.claims import ClaimCandidate
+from yuqing.analyse.claims import SHOW_SCORE, ClaimCandidate
 from yuqing.analyse.context import AnalysisContext
 from yuqing.analyse.sentiment import LexiconSentiment
 
 TAG_CACHE = 20_000  # texts whose tags are remembered (oldest forgotten first)
 CLAIM_CANDIDATES = 3
-CLAIM_MIN_SCORE = 0.35
+CLAIM_MIN_SCORE = SHOW_SCORE  # the reranker's probability; lower is not shown
 
 
 @dataclass(frozen=True)
