@@ -49,6 +49,13 @@ class Reranker:
     trained_on: int = 0  # training pairs (0: the fixed weights)
     positives: int = 0
 
+    @property
+    def first_pass_order(self) -> bool:
+        """Whether the probabilities keep the first-pass order: only the cosine and its
+        gap to the item's best are weighed, with a positive sum."""
+        cosine, gap, *evidence = self.weights
+        return not any(evidence) and cosine + gap > 0
+
     def probabilities(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         if features.size == 0:
             return np.zeros(len(features))

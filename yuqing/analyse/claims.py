@@ -50,6 +50,8 @@ HIGH_SCORE = 0.5
 DEFAULT_MIN_SCORE = SHOW_SCORE
 TIERS = {"high": "高度匹配", "possible": "可能相关"}
 NGRAM_RANGE = (1, 2)
+COMMON_SHARE = 0.2
+COMMON_MIN_CLAIMS = 1000
 FIRST_PASS = 20  # candidates the reranker sees per item
 FIRST_PASS_FLOOR = 0.05  # an item whose best cosine is lower has no candidates
 TEMPLATE_GRAM = 6  # characters of a template n-gram
@@ -204,6 +206,12 @@ class ClaimMatcher:
             return
         self._vocabulary = vectorizer.vocabulary_
         self._idf: npt.NDArray[np.float64] = vectorizer.idf_
+        # N-grams in more than COMMON_SHARE of a large library's claims (的, 病, 新冠) add
+        # little to any cosine but most of the product's work: items skip them once their
+        # norm is taken. In a small library a shared word can still tell claims apart.
+        common = np.log((1 + len(contents)) / (1 + COMMON_SHARE * len(contents))) + 1
+        large = len(contents) >= COMMON_MIN_CLAIMS
+        self._scored = self._idf > common if large else np.ones(len(self._idf), dtype=bool)
         self.evidence = Evidence(contents)
 
     def _vectors(self, bare_texts: Sequence[str]) -> Any:
@@ -220,8 +228,9 @@ class ClaimMatcher:
             columns = np.array([j for j, _ in found], dtype=np.int64)
             weights = (1.0 + np.log([c for _, c in found])) * self._idf[columns]
             norm = float(np.sqrt(weights @ weights)) if found else 1.0
-            indices.extend(columns.tolist())
-            values.extend((weights / norm).tolist())
+            kept = self._scored[columns]
+            indices.extend(columns[kept].tolist())
+            values.extend((weights[kept] / norm).tolist())
             indptr.append(len(indices))
         shape = (len(bare_texts), len(vocabulary))
         return csr_matrix((values, indices, indptr), shape=shape)
@@ -253,12 +262,44 @@ class ClaimMatcher:
         for start in range(0, len(texts), _BLOCK):
             block = [_prepare(text) for text in texts[start : start + _BLOCK]]
             scores = (self._vectors(block) @ self._claims_t).toarray()
+            if self.reranker.first_pass_order:
+                results.extend(self._first_pass_ranked(scores, k))
+                continue
             for text, row in zip(block, scores, strict=True):
                 rows, features = self.candidates(text, row)
                 probabilities = self.reranker.probabilities(features)
                 order = sorted(range(len(rows)), key=lambda i: (-probabilities[i], rows[i]))
                 results.append([(rows[i], round(float(probabilities[i]), 4)) for i in order[:k]])
         return results
+
+    def _first_pass_ranked(
+        self, scores: npt.NDArray[np.float64], k: int
+    ) -> list[list[tuple[int, float]]]:
+        """:meth:`ranked` for a reranker that keeps the first-pass order (it weighs only
+        the cosine and its gap): the best ``k`` by cosine, scored in one go."""
+        count, size = scores.shape[0], min(k, scores.shape[1])
+        best = scores.max(axis=1)
+        if size < scores.shape[1]:
+            top = np.argpartition(-scores, size - 1, axis=1)[:, :size]
+        else:
+            top = np.tile(np.arange(size), (count, 1))
+        cosines = np.take_along_axis(scores, top, axis=1)
+        order = np.lexsort((top, -cosines), axis=-1)  # ties go to the claim added first
+        top, cosines = np.take_along_axis(top, order, 1), np.take_along_axis(cosines, order, 1)
+        features = np.zeros((count, size, len(self.reranker.weights)))
+        features[:, :, 0], features[:, :, 1] = cosines, cosines - best[:, None]
+        probabilities = self.reranker.probabilities(features.reshape(count * size, -1))
+        probabilities = probabilities.reshape(count, size).round(4)
+        return [
+            []
+            if best[n] < FIRST_PASS_FLOOR
+            else [
+                (int(r), float(p))
+                for r, c, p in zip(top[n], cosines[n], probabilities[n], strict=True)
+                if c > 0.0
+            ]
+            for n in range(count)
+        ]
 
     def candidates(
         self, bare_text: str, cosines: npt.NDArray[np.float64]
