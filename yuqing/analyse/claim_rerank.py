@@ -1,17 +1,24 @@
 """A reranker for claim candidates, learnt from the desk's own fact-check library.
 
-No labelled item → claim pairs are needed to start: the library teaches itself.
-Each fact-check's clarification (long, written about the claim, like an item
-that discusses it) is a query whose right answer is its own claim; two
-fact-checks of different authorities whose clarifications are each other's
-nearest neighbour are the same rumour told twice, so each claim is a query for
-the other; and every match an analyst confirmed or rejected on the item page is
-a labelled pair of its own. The wrong answers are the other first-pass
-candidates of the same query. A logistic regression over
-:data:`~yuqing.analyse.claim_features.FEATURES` then gives each candidate a
-probability of being the right claim, which the item page shows in two tiers.
+It turns a candidate's cosine and its gap to the item's best cosine into the
+probability that it is the right claim (a logistic regression: calibration that
+keeps the cosine order). No labelled item → claim pairs are needed to start: the
+library teaches itself. Each fact-check's clarification (long, written about
+the claim, like an item that discusses it) is a query whose right answer is its
+own claim; two fact-checks of different authorities whose clarifications are
+each other's nearest neighbour are the same rumour told twice, so each claim is
+a query for the other; and every match an analyst confirmed or rejected on the
+item page is a labelled pair of its own. The wrong answers are the other
+first-pass candidates of the same query.
 
-Until a library has enough such pairs (a new desk), fixed weights stand in.
+Weighing more than the cosine was tried and measured (cross-fitted on a real
+library and on real rumour posts, bench/eval_claims.py): the longest shared run
+of characters, the IDF share of the claim's 3-grams in the item, the rarest
+shared 3-gram (names, places), the claim's numbers found in or missing from the
+item. None raised recall@3 on the posts, and together they lowered the
+explanation queries' recall@1 (0.627 → 0.609), so the reranker has none of them.
+
+Until a library has enough pairs (a new desk), fixed weights stand in.
 """
 
 from __future__ import annotations
@@ -24,19 +31,13 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
-from yuqing.analyse.claim_features import FEATURES
-
 log = logging.getLogger(__name__)
 
-# The features the regression weighs. Cross-fitted on a real library (bench/eval_matching,
-# bench/eval_claims), adding the evidence features to the first-pass score and its gap
-# to the item's best lowered recall (explanation queries r@1 0.627 -> 0.609) and left
-# real posts' recall@3 where it was, so they stay computed, shown in the log, unused.
-LEARNT = ("cosine", "cosine_gap")
+FEATURES = ("cosine", "cosine_gap")  # the gap: cosine minus the item's best (0 for the top)
 MIN_POSITIVES = 30  # fewer right answers than this and the fixed weights stay
 # Fixed weights (one per feature, in FEATURES order) for a library too small to
 # learn from, set by hand: the first-pass order. Probabilities from them are rough.
-_FALLBACK = (8.0, 8.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+_FALLBACK = (8.0, 8.0)
 _FALLBACK_BIAS = -4.0
 
 
@@ -48,13 +49,6 @@ class Reranker:
     bias: float = _FALLBACK_BIAS
     trained_on: int = 0  # training pairs (0: the fixed weights)
     positives: int = 0
-
-    @property
-    def first_pass_order(self) -> bool:
-        """Whether the probabilities keep the first-pass order: only the cosine and its
-        gap to the item's best are weighed, with a positive sum."""
-        cosine, gap, *evidence = self.weights
-        return not any(evidence) and cosine + gap > 0
 
     def probabilities(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         if features.size == 0:
@@ -86,10 +80,13 @@ def fit(pairs: TrainingPairs) -> Reranker:
         log.info("claim reranker: %d right answers to learn from, fixed weights kept", positives)
         return Reranker()
     model = LogisticRegression(C=1.0, max_iter=1000)
-    used = [FEATURES.index(name) for name in LEARNT]
-    model.fit(np.asarray(pairs.rows)[:, used], np.asarray(pairs.labels))
-    learnt = dict(zip(used, (float(w) for w in model.coef_[0]), strict=True))
-    weights = tuple(learnt.get(i, 0.0) for i in range(len(FEATURES)))
+    model.fit(np.asarray(pairs.rows), np.asarray(pairs.labels))
+    weights = tuple(float(w) for w in model.coef_[0])
+    if weights[0] + weights[1] <= 0.0:  # would reverse the cosine order: nothing learnt
+        log.warning(
+            "claim reranker: learnt weights %s reverse the ranking, fixed ones kept", weights
+        )
+        return Reranker()
     log.info(
         "claim reranker learnt from %d pairs (%d right): %s",
         len(pairs.labels),
