@@ -13,8 +13,9 @@ training, and no setting was tuned on them except the two tier thresholds,
 whose figures are printed as they are.
 
 * ``claims_dev_recall_at_1`` / ``_at_3``: the debunk ranked first / in the top 3;
-* ``claims_dev_shown_at_3``: among the (at most three) candidates shown, i.e.
-  scoring at least ``SHOW_SCORE`` — what the item page gives the analyst;
+* ``claims_dev_shown_at_3``: among the candidates shown (``shown_many``: the top
+  three with their tiers, when the best scores at least ``SHOW_SCORE``) — what the
+  item page gives the analyst;
 * ``claims_dev_high_precision``: share of posts whose 高度匹配 first candidate is right,
   over posts that have one; ``claims_dev_high_share``: how many have one;
 * ``claims_noise_shown``: share of 3,000 real Weibo replies (news/weibo_replies_202002,
@@ -38,7 +39,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from yuqing.analyse.claim_training import LibraryClaim, train_reranker
-from yuqing.analyse.claims import HIGH_SCORE, SHOW_SCORE, ClaimMatcher
+from yuqing.analyse.claims import HIGH_SCORE, ClaimMatcher
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 CLAIMS = Path("claims/claims_unified.jsonl")
@@ -93,11 +94,12 @@ def dev_scores(data: Path, matcher: ClaimMatcher | None = None) -> dict[str, flo
     matcher = matcher or build(library)
     bare = [alnum(c.text) for c in library]
     found = matcher.match_many([p["text"] for p in posts], k=3, min_score=0.0)
+    shown_lists = matcher.shown_many([p["text"] for p in posts], k=3)
     hits = {"r1": 0, "r3": 0, "shown": 0, "none": 0, "high": 0, "high_right": 0}
-    for post, candidates in zip(posts, found, strict=True):
+    for post, candidates, listed in zip(posts, found, shown_lists, strict=True):
         wanted = alnum(post["debunk"])
         right = [bare[c.claim_id] == wanted for c in candidates]
-        shown = [r for c, r in zip(candidates, right, strict=True) if c.score >= SHOW_SCORE]
+        shown = [bare[c.claim_id] == wanted for c in listed]
         hits["r1"] += bool(right[:1] and right[0])
         hits["r3"] += any(right)
         hits["shown"] += any(shown)
@@ -106,7 +108,7 @@ def dev_scores(data: Path, matcher: ClaimMatcher | None = None) -> dict[str, flo
             hits["high"] += 1
             hits["high_right"] += right[0]
     noise = replies(data, NOISE_ITEMS)
-    noisy = sum(bool(c) for c in matcher.match_many(noise, k=3, min_score=SHOW_SCORE))
+    noisy = sum(bool(c) for c in matcher.shown_many(noise, k=3))
     total = len(posts) or 1
     return {
         "claims_dev_recall_at_1": hits["r1"] / total,
@@ -145,11 +147,11 @@ def speed(data: Path) -> dict[str, float]:
     trained = time.process_time() - started
     stream = replies(data, 2000, skip=NOISE_ITEMS)
     started = time.process_time()
-    matcher.match_many(stream, k=3, min_score=SHOW_SCORE)
+    matcher.shown_many(stream, k=3)
     stream_rate = len(stream) / max(time.process_time() - started, 1e-9)
     texts = [p["text"] for p in posts] * 5
     started = time.process_time()
-    matcher.match_many(texts, k=3, min_score=SHOW_SCORE)
+    matcher.shown_many(texts, k=3)
     post_rate = len(texts) / max(time.process_time() - started, 1e-9)
     return {
         "claims_20k_build_s": built,
@@ -163,7 +165,8 @@ def misses(data: Path) -> None:
     library, posts = load_library(data)
     matcher = build(library)
     bare = [alnum(c.text) for c in library]
-    for post, found in zip(posts, matcher.match_many([p["text"] for p in posts], k=3), strict=True):
+    listed = matcher.match_many([p["text"] for p in posts], k=3, min_score=0.0)
+    for post, found in zip(posts, listed, strict=True):
         if any(bare[c.claim_id] == alnum(post["debunk"]) for c in found):
             continue
         print(f"POST {post['text'][:100]!r}\n  WANT {post['debunk'][:90]!r}")

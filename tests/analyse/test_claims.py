@@ -208,3 +208,19 @@ def test_analyst_decisions_are_training_pairs() -> None:
     )
     assert decided.labels[len(plain.labels) :] == [1, 0]
     assert fit(TrainingPairs()).trained_on == 0  # nothing to learn from: fixed weights
+
+
+def test_an_item_shows_its_top_three_with_tiers_once_the_best_is_worth_a_look() -> None:
+    matcher = ClaimMatcher.build(LIBRARY)
+    shown = matcher.shown_many([ITEM, "今天天气晴朗，适合出门散步。"], k=3)
+    assert [c.claim_id for c in shown[0]] == [c.claim_id for c in matcher.match(ITEM, min_score=0)]
+    assert len(shown[0]) == 3 and shown[0][0].score >= SHOW_SCORE
+    assert shown[1] == []  # nothing close: no candidate at all, not three weak ones
+    assert matcher.shown_many([ITEM], gate=1.01) == [[]]
+
+
+def test_account_names_and_very_short_items_are_no_evidence() -> None:
+    matcher = ClaimMatcher.build([*LIBRARY, (9, "南宁铁路局发现确诊病例全线停运")])
+    assert matcher.match("听说南宁铁路全线停运了，是真的吗")[0].claim_id == 9
+    assert matcher.shown_many(["//@南宁铁路:转发微博 一起加油，愿春暖花开"]) == [[]]
+    assert matcher.match("吸烟能预防", min_score=0.0) == []  # under MIN_ITEM_CHARS

@@ -43,10 +43,12 @@ from yuqing.analyse.dedupe import bare_form
 from yuqing.text import matching_form
 
 DEFAULT_K = 3
-# A candidate below this probability is not shown; at or above HIGH_SCORE it is
-# 高度匹配, in between 可能相关. Both were picked looking at the real posts of
-# bench/eval_claims.py (which prints how each tier fares): at 0.2, 80% of posts show
-# their debunk; a 高度匹配 first candidate is right about three times in four.
+# An item whose best candidate scores below this probability shows none; else its
+# top three are shown, those at or above HIGH_SCORE as 高度匹配, the rest 可能相关.
+# Both were picked looking at the real posts of
+# bench/eval_claims.py (which prints how each tier fares): at 0.2, 83% of posts show
+# their debunk and a fifth of real replies show anything; a 高度匹配 first candidate
+# is right about three times in four.
 SHOW_SCORE = 0.2
 HIGH_SCORE = 0.5
 DEFAULT_MIN_SCORE = SHOW_SCORE
@@ -55,6 +57,7 @@ NGRAM_RANGE = (1, 2)
 COMMON_SHARE = 0.1
 COMMON_MIN_CLAIMS = 1000
 FIRST_PASS = 20  # candidates per training query
+MIN_ITEM_CHARS = 10  # letters and digits an item needs to be matched at all
 FIRST_PASS_FLOOR = 0.05  # an item whose best cosine is lower has no candidates
 TEMPLATE_GRAM = 6  # characters of a template n-gram
 TEMPLATE_MIN_CLAIMS = 10  # ... found in at least this many distinct claims
@@ -63,6 +66,8 @@ TEMPLATE_RUN = 12  # characters of a shared stretch that is cut as template
 # Scoring a block of items at once keeps the dense score matrix small.
 _BLOCK = 256
 _URL = re.compile(r"(?:https?://|www\.|t\.cn/)[\x21-\x7e]*")
+# Account names (//@南宁铁路: in a repost chain, @环球网 in a debunk) say who, not what.
+_MENTION = re.compile(r"@[^\s:：,，。!！?？@/)）]{1,30}[:：]?")
 # A debunk quotes the rumour it refutes (经查，此微博称“……”不实): the quote is the claim.
 _QUOTE = re.compile(r"[“「『\"]([^”」』\"]{4,})[”」』\"]")
 QUOTING_LENGTH = 60  # characters from which a claim that quotes is matched by its quotes
@@ -89,7 +94,7 @@ def tier_of(score: float) -> str:
 def _prepare(text: str) -> str:
     # Matching form again is cheap (~15 µs) and makes the matcher safe for raw
     # text in either script; punctuation is dropped so it makes no n-grams.
-    return bare_form(_URL.sub(" ", matching_form(text)))
+    return bare_form(_MENTION.sub(" ", _URL.sub(" ", matching_form(text))))
 
 
 def claim_core(text: str) -> str:
@@ -254,6 +259,19 @@ class ClaimMatcher:
             for found in self.ranked(texts, k)
         ]
 
+    def shown_many(
+        self, texts: Sequence[str], k: int = DEFAULT_K, gate: float = SHOW_SCORE
+    ) -> list[list[ClaimCandidate]]:
+        """What the item page shows for each text: its best ``k`` candidates, each with
+        its tier, when the best of them scores at least ``gate``; else none. A tier,
+        not a cut, tells the analyst how strong the second and third are."""
+        return [
+            [ClaimCandidate(int(self._ids[row]), score) for row, score in found]
+            if found and found[0][1] >= gate
+            else []
+            for found in self.ranked(texts, k)
+        ]
+
     def ranked(self, texts: Sequence[str], k: int) -> list[list[tuple[int, float]]]:
         """(claim row, probability) of each text's best ``k`` candidates, best first."""
         if self._claims_t is None or k < 1:
@@ -262,7 +280,12 @@ class ClaimMatcher:
         for start in range(0, len(texts), _BLOCK):
             block = [_prepare(text) for text in texts[start : start + _BLOCK]]
             scores = (self._vectors(block) @ self._claims_t).tocsr()
-            results.extend(self._ranked_block(scores, k))
+            ranked = self._ranked_block(scores, k)
+            # Too short to state a claim (一起加油, 感谢钟院士): a shared word is all it has.
+            results.extend(
+                found if len(text) >= MIN_ITEM_CHARS else []
+                for text, found in zip(block, ranked, strict=True)
+            )
         return results
 
     def _ranked_block(self, scores: Any, k: int) -> list[list[tuple[int, float]]]:
