@@ -48,6 +48,9 @@ import numpy as np
 import opencc
 from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 
+from bench.eval_claims import dev_scores
+from yuqing.analyse.claim_rerank import Reranker
+from yuqing.analyse.claim_training import LibraryClaim, train_reranker
 from yuqing.analyse.claims import ClaimMatcher
 from yuqing.analyse.dedupe import FoldMatch, NearDuplicateIndex, content_key
 from yuqing.text import matching_form
@@ -259,27 +262,49 @@ def _ranks(
     }
 
 
+def _reranker(claims: Sequence[ClaimRecord], held_out: set[int]) -> Reranker:
+    """The reranker a desk would learn from this library, blind to the held-out
+    claims' clarifications (they are the queries being scored)."""
+    library = [
+        LibraryClaim(i, c.claim, "" if i in held_out else c.explanation, c.source)
+        for i, c in enumerate(claims)
+    ]
+    matcher = ClaimMatcher.build([(c.claim_id, c.text) for c in library])
+    return train_reranker(matcher, library)
+
+
 def claim_scores(
     claims: Sequence[ClaimRecord], pairs: Sequence[tuple[int, int, float]]
 ) -> dict[str, float]:
     bare = [alnum(c.claim) for c in claims]
+    reranker = _reranker(claims, {i for a, b, _ in pairs for i in (a, b)})
     found: list[list[int]] = []
     targets: list[set[int]] = []
     for query, partner in [(a, b) for a, b, _ in pairs] + [(b, a) for a, b, _ in pairs]:
         library = [(i, c.claim) for i, c in enumerate(claims) if bare[i] != bare[query]]
-        top = ClaimMatcher.build(library).match(claims[query].claim, k=10, min_score=0.0)
+        matcher = ClaimMatcher.build(library, reranker=reranker)
+        top = matcher.match(claims[query].claim, k=10, min_score=0.0)
         found.append([candidate.claim_id for candidate in top])
         targets.append({i for i, text in enumerate(bare) if text == bare[partner]})
     return _ranks(found, targets, "claims_")
 
 
 def explanation_scores(claims: Sequence[ClaimRecord]) -> dict[str, float]:
+    """Each explanation as a query for its own claim; the reranker is cross-fitted
+    (two folds: trained without the scored fold's explanations)."""
     bare = [alnum(c.claim) for c in claims]
     queries = [i for i, c in enumerate(claims) if len(c.explanation) >= 20]
-    matcher = ClaimMatcher.build([(i, c.claim) for i, c in enumerate(claims)])
-    top = matcher.match_many([claims[i].explanation for i in queries], k=10, min_score=0.0)
-    found = [[candidate.claim_id for candidate in row] for row in top]
-    targets = [{j for j, text in enumerate(bare) if text == bare[i]} for i in queries]
+    found: list[list[int]] = []
+    targets: list[set[int]] = []
+    for fold in (0, 1):
+        scored = [i for n, i in enumerate(queries) if n % 2 == fold]
+        held_out = {j for i in scored for j, text in enumerate(bare) if text == bare[i]}
+        matcher = ClaimMatcher.build(
+            [(i, c.claim) for i, c in enumerate(claims)], reranker=_reranker(claims, held_out)
+        )
+        top = matcher.match_many([claims[i].explanation for i in scored], k=10, min_score=0.0)
+        found += [[candidate.claim_id for candidate in row] for row in top]
+        targets += [{j for j, text in enumerate(bare) if text == bare[i]} for i in scored]
     return _ranks(found, targets, "claims_explanation_")
 
 
@@ -320,6 +345,7 @@ def evaluate_all(data_dir: Path | str) -> dict[str, float]:
     figures.update(claim_scores(claims, paraphrase_pairs(claims)))
     figures.update(explanation_scores(claims))
     figures.update(claim_speeds(claims, rows))
+    figures.update(dev_scores(data))
     figures["script_parity"] = script_parity(rows)
     return figures
 

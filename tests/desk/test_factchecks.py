@@ -117,3 +117,21 @@ def test_new_matches_of_a_published_false_claim_raise_one_alert_a_day(world: Wor
         assert factchecks.raise_match_alerts(session, now + timedelta(minutes=2), TZ) == 0
         (alert,) = session.scalars(select(Alert)).all()
     assert alert.kind == "claim_match" and alert.detail["item_id"] == fresh
+
+
+def test_a_weak_candidate_of_a_published_claim_raises_no_alert(world: World) -> None:
+    with world.db.transaction() as session:
+        factchecks.update_claim(session, world.analyst, world.claim, TEXT)
+        factchecks.publish(session, world.analyst, world.claim)
+    now = utcnow()
+    fresh = add_item(world.db, "喝醋真的能预防新冠吗", 10)
+    with world.db.transaction() as session:
+        session.add(ClaimMatch(item_id=fresh, claim_id=world.claim, score=0.3, rank=2))  # 可能相关
+        item = session.get(Item, fresh)
+        assert item is not None
+        item.collected_at = now + timedelta(seconds=1)
+    with world.db.transaction() as session:
+        assert factchecks.raise_match_alerts(session, now + timedelta(minutes=1), TZ) == 0
+        factchecks.decide_match(session, world.analyst, fresh, world.claim, confirm=True)
+    with world.db.transaction() as session:
+        assert factchecks.raise_match_alerts(session, now + timedelta(minutes=2), TZ) == 1

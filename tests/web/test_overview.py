@@ -356,7 +356,7 @@ def test_item_page_shows_its_analysis(analyst: TestClient, web_db: Database) -> 
         "口罩涨价",
         "谣言",
         "口罩将停止供应",
-        '相似度 0.81 · <span class="match-status">待核对</span>',
+        '<span class="match-tier">高度匹配</span> 0.81 · <span class="match-status">待核对</span>',
         "另有 1 条副本",
         "疑似个人信息泄露",
         "手机号 2 处",

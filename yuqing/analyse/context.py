@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yuqing.analyse.claim_training import Decision, LibraryClaim, train_reranker
 from yuqing.analyse.claims import ClaimMatcher
 from yuqing.analyse.dedupe import NearDuplicateIndex
 from yuqing.analyse.events import EventClusterer
@@ -19,8 +20,9 @@ from yuqing.analyse.places import PlaceTagger
 from yuqing.analyse.rules import Rule
 from yuqing.analyse.sentiment import LexiconSentiment, ModelSentiment
 from yuqing.analyse.topics import Taxonomy, TopicTagger
-from yuqing.store.models import Claim, Unit, WatchRule
+from yuqing.store.models import Claim, ClaimMatch, Item, Unit, WatchRule
 
+MAX_DECISIONS = 5000  # latest analyst decisions on claim matches the reranker learns from
 # Unit kinds the gazetteer takes as places (schools, enterprises and departments are not).
 UNIT_LEVELS = {
     kind: kind for kind in ("city", "district", "county", "town", "street", "village", "community")
@@ -93,5 +95,27 @@ def _load_model(models_dir: Path | None, task: str) -> TextModel | None:
 
 
 def _claims(session: Session) -> ClaimMatcher | None:
-    claims = session.execute(select(Claim.id, Claim.text_norm)).all()
-    return ClaimMatcher.build([(claim_id, text) for claim_id, text in claims]) if claims else None
+    """The library's matcher, its reranker learnt from the library itself and from
+    the matches analysts confirmed or rejected (claim_rerank.py)."""
+    rows = session.execute(
+        select(Claim.id, Claim.text_norm, Claim.clarification, Claim.authority)
+    ).all()
+    if not rows:
+        return None
+    library = [
+        LibraryClaim(i, text, clarification or "", authority or "")
+        for i, text, clarification, authority in rows
+    ]
+    matcher = ClaimMatcher.build([(c.claim_id, c.text) for c in library])
+    decided = session.execute(
+        select(Item.text_norm, ClaimMatch.claim_id, ClaimMatch.status)
+        .join(Item, Item.id == ClaimMatch.item_id)
+        .where(ClaimMatch.status.in_(("confirmed", "rejected")))
+        .order_by(ClaimMatch.decided_at.desc())
+        .limit(MAX_DECISIONS)
+    ).all()
+    decisions = [
+        Decision(text, claim_id, status == "confirmed") for text, claim_id, status in decided
+    ]
+    matcher.reranker = train_reranker(matcher, library, decisions)
+    return matcher

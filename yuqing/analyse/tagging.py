@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 
-from yuqing.analyse.claims import ClaimCandidate
+from yuqing.analyse.claims import SHOW_SCORE, ClaimCandidate
 from yuqing.analyse.context import AnalysisContext
 from yuqing.analyse.sentiment import LexiconSentiment
 
 TAG_CACHE = 20_000  # texts whose tags are remembered (oldest forgotten first)
 CLAIM_CANDIDATES = 3
-CLAIM_MIN_SCORE = 0.35
+CLAIM_MIN_SCORE = SHOW_SCORE  # an item whose best candidate scores lower shows none
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def claim_candidates(context: AnalysisContext, texts: Sequence[str]) -> list[lis
     """Claim candidates for a whole batch at once (one matrix product, not one per text)."""
     if context.claims is None:
         return [[] for _ in texts]
-    return context.claims.match_many(texts, k=CLAIM_CANDIDATES, min_score=CLAIM_MIN_SCORE)
+    return context.claims.shown_many(texts, k=CLAIM_CANDIDATES, gate=CLAIM_MIN_SCORE)
 
 
 _FORKED: AnalysisContext | None = None

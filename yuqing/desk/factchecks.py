@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from yuqing.analyse.claims import HIGH_SCORE
 from yuqing.desk.audit import audit
 from yuqing.errors import BadInput, Conflict, NotFound
 from yuqing.store.alerts import raise_alert
@@ -169,7 +170,8 @@ def item_claims(session: Session, item_id: int) -> Sequence[tuple[ClaimMatch, Cl
 
 
 def raise_match_alerts(session: Session, now: datetime, tz: ZoneInfo) -> int:
-    """New items matching a published false claim: one alert per claim and local day."""
+    """New items matching a published false claim: one alert per claim and local day.
+    A match counts once an analyst confirmed it or the matcher calls it 高度匹配."""
     rows = session.execute(
         select(Claim.id, Claim.text, func.count(), func.min(Item.id))
         .join(ClaimMatch, ClaimMatch.claim_id == Claim.id)
@@ -178,6 +180,7 @@ def raise_match_alerts(session: Session, now: datetime, tz: ZoneInfo) -> int:
             Claim.published.is_(True),
             Claim.verdict == Verdict.FALSE.value,
             ClaimMatch.status != "rejected",
+            or_(ClaimMatch.status == "confirmed", ClaimMatch.score >= HIGH_SCORE),
             Item.collected_at >= now - MATCH_LOOKBACK,
             Item.collected_at >= Claim.published_at,
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yuqing.analyse.claims import TIERS, tier_of
 from yuqing.desk import triage
 from yuqing.store.models import (
     VERDICT_LABELS,
@@ -52,6 +53,7 @@ class ClaimCandidate:
     verdict: str  # 谣言 / 误导 / 属实 / 待核实
     score: float
     status: str  # 待核对 / 已确认 / 已排除
+    tier: str = ""  # 高度匹配 / 可能相关
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,12 @@ def _claims(session: Session, item_id: int) -> list[ClaimCandidate]:
     ).all()
     return [
         ClaimCandidate(
-            i, text, VERDICTS.get(v, v), round(score, 2), MATCH_LABELS.get(status, status)
+            i,
+            text,
+            VERDICTS.get(v, v),
+            round(score, 2),
+            MATCH_LABELS.get(status, status),
+            TIERS[tier_of(score)],
         )
         for i, text, v, score, status in rows
     ]
