@@ -30,7 +30,16 @@ from typing import Literal
 import numpy as np
 from datasketch import MinHash
 
-from yuqing.analyse.lsh import BandIndex, Shingles, band_params, jaccard, shingle_hashes
+from yuqing.analyse.dedupe_forms import Figures, cut_mark, figures, figures_agree
+from yuqing.analyse.lsh import (
+    BandIndex,
+    Shingles,
+    band_params,
+    containment,
+    jaccard,
+    shingle_hashes,
+)
+from yuqing.text.regional import regional_form
 
 # Jaccard 0.5 rather than 0.6: on the DXY stream it found 68% of the labelled
 # near copies instead of 58% (truncated copies 94% instead of 82%), and 90-100%
@@ -51,6 +60,13 @@ DEFAULT_MIN_LENGTH = 8
 # Candidates checked per add, most shared bands first: bounds the cost of an
 # add when a stream is full of one template.
 DEFAULT_MAX_CANDIDATES = 16
+# A cut copy ("…全文") is a prefix of its original, so its Jaccard similarity falls
+# with the original's length: a 140-character cut of a 1,000-character post shares
+# a seventh of its shingles. Cut copies are found by their opening instead and fold
+# when this share of their own shingles is in the original.
+PREFIX = 16  # bare characters of the opening; a shorter cut copy folds by Jaccard alone
+PREFIX_KEEP = 8  # documents remembered per opening, newest last
+CUT_CONTAINED = 0.8
 
 FoldKind = Literal["exact", "near"]
 
@@ -132,13 +148,23 @@ def bare_form(norm_text: str) -> str:
     return norm_text.translate(_deletion_table())
 
 
+def duplicate_form(norm_text: str) -> tuple[str, bool]:
+    """What folding compares, and whether the text was cut ("…全文").
+
+    The bare form of the text in regional form (Taiwan and Hong Kong wording
+    folded, ``yuqing.text.regional``), without a trailing truncation mark.
+    """
+    text, cut = cut_mark(norm_text)
+    return bare_form(regional_form(text)), cut
+
+
 def content_key(norm_text: str) -> str:
     """The exact-duplicate key of a matching-form text (hex digest).
 
-    Copies differing only in whitespace, punctuation or emoji share it. Pass a
-    repost's ``repost_chain(text).original`` to key what was reposted.
+    Copies differing only in whitespace, punctuation, emoji or regional wording
+    share it. Pass a repost's ``repost_chain(text).original`` to key what was reposted.
     """
-    digest = hashlib.blake2b(bare_form(norm_text).encode("utf-8"), digest_size=16)
+    digest = hashlib.blake2b(duplicate_form(norm_text)[0].encode("utf-8"), digest_size=16)
     return digest.hexdigest()
 
 
@@ -147,45 +173,6 @@ def _short_key(bare: str) -> int:
     # about 1 in 10^8) take less memory than the hex key.
     digest = hashlib.blake2b(bare.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big")
-
-
-# ---------------------------------------------------------------- figures
-
-# A number with the character after it: "3月" and "3例" are different facts, and
-# a bare "3" turns up somewhere in almost any bulletin.
-_FIGURE = re.compile(r"\d+\D?")
-
-
-@dataclass(frozen=True, slots=True)
-class Figures:
-    """The figures a text states; ``complete`` leaves out one that ends the text,
-    since a truncated copy may have cut it ("累计41例" → "累计4")."""
-
-    numbers: frozenset[str]
-    complete: frozenset[str]
-
-
-def figures(bare: str) -> Figures | None:
-    """The figures of a bare text, or None when it states none."""
-    found = _FIGURE.findall(bare)
-    if not found:
-        return None
-    numbers = frozenset(found)
-    return Figures(numbers, frozenset(found[:-1]) if bare[-1].isdigit() else numbers)
-
-
-def figures_agree(shorter: Figures | None, longer: Figures | None) -> bool:
-    """True when every figure of the shorter text also appears in the longer one.
-
-    Bulletins share a template and differ only in their figures ("累计37例" vs
-    "累计38例"): for the desk each is news, not a copy. A copy that drops a
-    sentence keeps the figures it still states, so it passes.
-    """
-    if shorter is None:
-        return True
-    if longer is None:
-        return not shorter.complete
-    return shorter.complete <= longer.numbers
 
 
 # ---------------------------------------------------------------- the index
@@ -208,6 +195,7 @@ class _Entry:
     shingles: bytes  # sorted distinct uint32 hashes; empty: too short, exact key only
     figures: Figures | None
     bands: bytes  # uint64 band keys, kept to remove the document on eviction
+    prefix: int  # short key of the opening (PREFIX characters); 0 when shorter
     root: int
     seq: int
 
@@ -251,6 +239,7 @@ class NearDuplicateIndex:
         self._bands = BandIndex(*band_params(threshold, num_perm), seed=seed)
         self._entries: OrderedDict[int, _Entry] = OrderedDict()
         self._by_key: dict[int, int] = {}
+        self._by_prefix: dict[int, list[int]] = {}
         self._seq = 0
 
     def __len__(self) -> int:
@@ -266,20 +255,25 @@ class NearDuplicateIndex:
 
     def add_match(self, doc_id: int, norm_text: str) -> FoldMatch | None:
         """Like :meth:`add`, but say which document matched, how, and how closely."""
-        bare = bare_form(repost_chain(norm_text).original) or bare_form(norm_text)
+        bare, cut = duplicate_form(repost_chain(norm_text).original)
+        if not bare:
+            bare, cut = duplicate_form(norm_text)
         key = _short_key(bare)
         exact = self._by_key.get(key)
         if exact is not None and exact != doc_id:
             return FoldMatch(self._entries[exact].root, exact, "exact", 1.0)
-        entry = _Entry(key, b"", None, b"", doc_id, self._seq)
+        entry = _Entry(key, b"", None, b"", 0, doc_id, self._seq)
         match = None
         if len(bare) >= self.min_length:
             shingles = shingle_hashes(bare, self.shingle_size)
             self._hasher.clear()
             self._hasher.update_batch(shingles.tolist())  # already 32-bit hashes
             band_keys = self._bands.keys(self._hasher.hashvalues)
-            entry.figures = figures(bare) if self.figures_must_agree else None
-            match = self._near_match(doc_id, shingles, entry.figures, band_keys)
+            entry.figures = figures(bare, cut) if self.figures_must_agree else None
+            entry.prefix = _short_key(bare[:PREFIX]) if len(bare) >= PREFIX else 0
+            cut = cut and entry.prefix != 0
+            found = self._candidates(doc_id, band_keys, entry.prefix if cut else 0)
+            match = self._near_match(found, shingles, entry.figures, cut)
             entry.shingles = shingles.tobytes()
             entry.bands = np.array(band_keys, dtype=np.uint64).tobytes()
         if exact is None and doc_id not in self._entries:
@@ -287,23 +281,34 @@ class NearDuplicateIndex:
             self._remember(doc_id, entry)
         return match
 
-    def _near_match(
-        self, doc_id: int, shingles: Shingles, stated: Figures | None, band_keys: list[int]
-    ) -> FoldMatch | None:
+    def _candidates(self, doc_id: int, band_keys: list[int], prefix: int) -> list[int]:
+        """Earlier documents worth comparing, oldest first (the earliest wins a tie):
+        those sharing the most LSH bands, up to the cap, and for a cut copy the
+        newest few sharing its opening."""
         found = self._bands.query(band_keys)
         found.pop(doc_id, None)
-        # More shared bands means a higher estimated similarity: check those first
-        # and only up to the cap; then oldest first, so the earliest wins a tie.
+        # More shared bands means a higher estimated similarity: check those first.
         if len(found) > self.max_candidates:
-            ranked = [c for c, _n in found.most_common(self.max_candidates)]
+            ranked = {c: None for c, _n in found.most_common(self.max_candidates)}
         else:
-            ranked = list(found)
-        chosen = sorted(ranked, key=lambda c: self._entries[c].seq)
+            ranked = dict.fromkeys(found)
+        if prefix:
+            ranked.update((c, None) for c in self._by_prefix.get(prefix, ()) if c != doc_id)
+        return sorted(ranked, key=lambda c: self._entries[c].seq)
+
+    def _near_match(
+        self, chosen: list[int], shingles: Shingles, stated: Figures | None, cut: bool
+    ) -> FoldMatch | None:
         best: FoldMatch | None = None
         for candidate in chosen:
             entry = self._entries[candidate]
             theirs = np.frombuffer(entry.shingles, dtype=np.uint32)
             similarity = jaccard(shingles, theirs)
+            if cut and theirs.size > shingles.size:
+                # Ranked by containment, so the post it was cut from beats one that
+                # merely tells the same story at a similar length.
+                contained = containment(shingles, theirs)
+                similarity = contained if contained >= CUT_CONTAINED else similarity
             if similarity < self.threshold or (best is not None and similarity <= best.similarity):
                 continue
             if self.figures_must_agree:
@@ -324,6 +329,11 @@ class NearDuplicateIndex:
         self._by_key.setdefault(entry.key, doc_id)
         if entry.bands:
             self._bands.insert(doc_id, np.frombuffer(entry.bands, dtype=np.uint64).tolist())
+        if entry.prefix:
+            opening = self._by_prefix.setdefault(entry.prefix, [])
+            opening.append(doc_id)
+            if len(opening) > PREFIX_KEEP:
+                del opening[0]
         while len(self._entries) > self.capacity:
             self._evict_oldest()
 
@@ -333,6 +343,11 @@ class NearDuplicateIndex:
             del self._by_key[entry.key]
         if entry.bands:
             self._bands.remove(doc_id, np.frombuffer(entry.bands, dtype=np.uint64).tolist())
+        opening = self._by_prefix.get(entry.prefix) if entry.prefix else None
+        if opening is not None and doc_id in opening:
+            opening.remove(doc_id)
+            if not opening:
+                del self._by_prefix[entry.prefix]
 
 
 def fold(

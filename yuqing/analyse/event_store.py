@@ -54,14 +54,21 @@ def save_events(
     new_keys = sorted(
         {clusterer.assigned[i] for i in item_ids if clusterer.assigned[i] < 0}, reverse=True
     )
-    for key in new_keys:
-        state = clusterer.events[key]
-        event_id = session.execute(
-            insert(Event)
-            .values(title=state.title[:500], first_seen=state.first_seen, last_seen=state.last_seen)
-            .returning(Event.id)
-        ).scalar_one()
-        clusterer.rekey(key, event_id)
+    if new_keys:
+        rows = [
+            {
+                "title": clusterer.events[key].title[:500],
+                "first_seen": clusterer.events[key].first_seen,
+                "last_seen": clusterer.events[key].last_seen,
+            }
+            for key in new_keys
+        ]
+        # One multi-row INSERT … RETURNING, ids in the rows' order: real text starts
+        # thousands of events per batch, and a statement each cost ~2 ms.
+        ids = session.scalars(
+            insert(Event).returning(Event.id, sort_by_parameter_order=True), rows
+        ).all()
+        clusterer.rekey_many(dict(zip(new_keys, ids, strict=True)))
     return {i: clusterer.assigned[i] for i in item_ids}
 
 
@@ -121,7 +128,12 @@ def refresh(
 
 def _profile(state: EventState) -> dict[str, object]:
     return {
-        "signature": {"terms": {t: round(w, 3) for t, w in state.profile().items()}},
+        "signature": {
+            "terms": {
+                t: round(w, 3)
+                for t, w in sorted(state.profile().items(), key=lambda pair: -pair[1])
+            }
+        },
         "places": [p for p, _n in state.places.most_common(TOP_PLACES)],
         "topics": [t for t, _n in state.topics.most_common(TOP_TOPICS)],
     }

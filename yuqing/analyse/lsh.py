@@ -51,6 +51,13 @@ def jaccard(left: Shingles, right: Shingles) -> float:
     return shared / (left.size + right.size - shared)
 
 
+def containment(part: Shingles, whole: Shingles) -> float:
+    """Share of ``part``'s shingles found in ``whole``: how much of a cut copy is in its source."""
+    if part.size == 0 or whole.size == 0:
+        return 0.0
+    return np.intersect1d(part, whole, assume_unique=True).size / part.size
+
+
 # ---------------------------------------------------------------- banding
 
 # LSH proposes a pair at the fold threshold with at least this probability. Not

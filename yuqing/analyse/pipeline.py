@@ -277,7 +277,9 @@ def _batches(
             if pending_only:
                 query = query.where(pending_items())
             if after is not None:
-                query = query.where(
+                # The first condition alone lets the database seek to the page; with
+                # the OR only, SQLite scanned every earlier row for each page.
+                query = query.where(Item.published_at >= after[0]).where(
                     or_(
                         Item.published_at > after[0],
                         and_(Item.published_at == after[0], Item.id > after[1]),
