@@ -131,7 +131,7 @@ def key_terms(
     counts, docs = document_frequency(texts)
     if not docs:
         return []
-    banned = set(STOP_TERMS) | {matching_form(x) for x in exclude if x}
+    banned = set(STOP_TERMS) | own_roots(exclude)
     candidates = {t: n for t, n in counts.items() if n >= MIN_POSTS and not _banned(t, banned)}
     candidates = _drop_fragments(candidates)
     scored: list[Term] = []
@@ -151,6 +151,25 @@ def key_terms(
         frequent.sort(key=lambda wt: (-wt[0], wt[1].term))
         kept = _without_overlaps(kept + [t for _, t in frequent[: limit * 3]], limit)
     return kept
+
+
+# Suffixes of division and unit names: 青岚市 is also written 青岚.
+_NAME_SUFFIXES = ("街道", "社区", "市", "区", "县", "镇", "乡", "村")
+
+
+def own_roots(names: Iterable[str]) -> set[str]:
+    """The desk's own names in matching form, each also without its division suffix."""
+    roots: set[str] = set()
+    for raw in names:
+        name = matching_form(raw)
+        if not name:
+            continue
+        roots.add(name)
+        for suffix in _NAME_SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                roots.add(name[: -len(suffix)])
+                break
+    return roots
 
 
 def _banned(term: str, banned: set[str]) -> bool:

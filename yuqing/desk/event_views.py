@@ -69,35 +69,49 @@ class EventSpread:
     capped: bool  # more posts than SPREAD_CAP: the newest were read
 
 
-def _post(item: Item, source: Source | None) -> SpreadPost:
-    kind = source.kind if source is not None else "manual"
-    return SpreadPost(
-        id=item.id,
-        published_at=item.published_at,
-        text=item.text_original,
-        channel=CHANNEL_LABELS.get(kind, kind),
-        source=source.name if source is not None else "人工录入",
-        outlet=item.author if item.author_is_outlet else None,
-        duplicate_of=item.duplicate_of_id,
-        reach=int(item.reposts or 0) + int(item.comments or 0) + int(item.likes or 0),
-        author=item.author,
-    )
+_SPREAD_COLUMNS = (
+    Item.id,
+    Item.published_at,
+    Item.text_original,
+    Item.duplicate_of_id,
+    Item.author,
+    Item.author_is_outlet,
+    Item.reposts + Item.comments + Item.likes,
+    Source.kind,
+    Source.name,
+)
 
 
 def event_spread(session: Session, event_id: int, secret: str) -> EventSpread:
     if session.get(Event, event_id) is None:
         raise NotFound(f"事件 {event_id} 不存在")
+    # Plain columns rather than ORM rows: an event may hold tens of thousands of posts.
     rows = session.execute(
-        select(Item, Source)
+        select(*_SPREAD_COLUMNS)
         .outerjoin(Source, Source.id == Item.source_id)
         .where(Item.event_id == event_id)
         .order_by(Item.published_at.desc(), Item.id.desc())
         .limit(SPREAD_CAP + 1)
     ).all()
     capped = len(rows) > SPREAD_CAP
-    posts = [_post(item, source) for item, source in rows[:SPREAD_CAP]]
+    kinds: dict[int, str] = {}
+    posts: list[SpreadPost] = []
+    for id_, at, text, copy_of, author, is_outlet, reach, kind, source in rows[:SPREAD_CAP]:
+        kinds[id_] = kind or ""
+        posts.append(
+            SpreadPost(
+                id=id_,
+                published_at=at,
+                text=text,
+                channel=CHANNEL_LABELS.get(kind or "manual", kind or "manual"),
+                source=source or "人工录入",
+                outlet=author if is_outlet else None,
+                duplicate_of=copy_of,
+                reach=int(reach or 0),
+                author=author,
+            )
+        )
     outlets = {p.outlet for p in posts if p.outlet}
-    kinds = {item.id: (source.kind if source is not None else "") for item, source in rows}
 
     def account_key(account: str, post: SpreadPost) -> str:
         # The stored authors are keyed pseudonyms; a chain names accounts in clear,

@@ -4,6 +4,7 @@ answered yet (待回应的问题). The figures come from ``yuqing.desk.event_vie
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -130,17 +131,22 @@ def api_event_spread(
 
 def curve_chart(spread: EventSpread, tz: ZoneInfo) -> dict[str, Any]:
     curve = spread.spread.curve
-    labels = [h.astimezone(tz).strftime("%m-%d %H:00") for h in curve.hours]
+    shape = "%m-%d %H:00" if curve.step_hours == 1 else "%m-%d %H时起"
+    labels = [h.astimezone(tz).strftime(shape) for h in curve.hours]
     return {
         "kind": "lines",
         "labels": labels,
         "series": [{"name": c, "data": list(curve.counts[c])} for c in curve.channels[:6]],
         "marks": [
-            {"at": curve.hours.index(t.hour), "label": f"拐点 {t.count}条"}
+            {"at": _index(curve.hours, t.hour), "label": f"拐点 {t.count}条"}
             for t in spread.spread.turning_points
-            if t.hour in curve.hours
         ],
     }
+
+
+def _index(starts: tuple[datetime, ...], moment: datetime) -> int:
+    """The bucket holding the moment."""
+    return max(0, sum(start <= moment for start in starts) - 1)
 
 
 def cloud_chart(terms: list[Term], extra: str) -> dict[str, Any]:
