@@ -1,7 +1,8 @@
 """Information voids (信息空白): questions the public asks more and more that no
 clarification or official answer covers yet — the desk's 待回应的问题 list.
 
-Questions are read from the posts of the last ``WINDOW_HOURS`` hours of the stream (the newest
+Questions are the public's: posts of registered outlets (whose 如有疑问请咨询 is an
+answer, not a question) are left out. They are read from the posts of the last ``WINDOW_HOURS`` hours of the stream (the newest
 ``SCAN_CAP`` originals), grouped (``yuqing.analyse.questions``), and a group is listed
 when it was asked at least ``MIN_ASKED`` times, more often in the recent half of the
 window than in the older half or at least ``MIN_ASKED`` times recently, and no
@@ -73,7 +74,7 @@ def _questions(session: Session, since: datetime, until: datetime) -> list[Quest
     rows = session.execute(
         select(Item.id, Item.text_original, Item.published_at)
         .where(Item.published_at >= since, Item.published_at <= until)
-        .where(Item.duplicate_of_id.is_(None))
+        .where(Item.duplicate_of_id.is_(None), Item.author_is_outlet.is_(False))
         .order_by(Item.published_at.desc())
         .limit(SCAN_CAP)
     ).all()
