@@ -3,11 +3,12 @@ clarification or official answer covers yet — the desk's 待回应的问题 li
 
 Questions are the public's: posts of registered outlets (whose 如有疑问请咨询 is an
 answer, not a question) are left out. They are read from the posts of the last
-``WINDOW_HOURS`` hours of the stream (the newest ``SCAN_CAP`` originals), grouped
-(``yuqing.analyse.questions``), and a group is listed when it was asked at least ``MIN_ASKED`` times, more often in the recent half of the
-window than in the older half or at least ``MIN_ASKED`` times recently, and no
-published clarification, fact-check or answered case covers it. An analyst turns one
-into a fact-check draft or a case in one click.
+``WINDOW_HOURS`` hours of the stream (the newest ``SCAN_CAP`` originals) and grouped
+(``yuqing.analyse.questions``). A group is listed when it was asked at least
+``MIN_ASKED`` times, more often in the recent half of the window than in the older
+half (or at least ``MIN_ASKED`` times recently), and no published clarification,
+fact-check or answered case covers it. An analyst turns one into a fact-check draft
+or a case in one click.
 """
 
 from __future__ import annotations
