@@ -144,7 +144,12 @@ def test_the_event_views_show_the_cascade_turns_outlets_and_responses(
     for name in ("甲", "乙", "丙0"):  # no account is ever listed
         assert pseudonymise(name, SECRET, platform="file") not in html
     # The map: two districts of 包头市, drawn from the registry's boundaries.
-    assert '"map": "150200"' in html and "/static/vendor/china-map/150200.json" in html
+    assert '"map": "150200"' in html and "/maps/150200.json" in html
+    geo = client.get("/maps/150200.json")
+    assert geo.status_code == 200 and "昆都仑区" in {
+        f["properties"]["name"] for f in geo.json()["features"]
+    }
+    assert client.get("/maps/..%2Fsecret.json").status_code == 404
     assert (
         '<a href="/items?place=150207">昆都仑区</a></td><td>150207</td><td class="num">2</td>'
         in html

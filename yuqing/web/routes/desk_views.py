@@ -9,10 +9,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from yuqing.analyse.keyterms import Term
-from yuqing.analyse.place_map import Mention, PlaceMap
+from yuqing.analyse.place_map import Mention, PlaceMap, boundary_path
 from yuqing.desk import voids
 from yuqing.desk.event_views import EventSpread, event_spread, own_names, places_of, terms_of
 from yuqing.errors import NotFound
@@ -117,6 +117,17 @@ def question_factcheck(key: str, user: DeskUser, session: WriteSession) -> Respo
     return RedirectResponse(f"/factchecks/{claim.id}", status_code=303)
 
 
+@router.get("/maps/{code}.json", include_in_schema=False)
+def map_boundary(code: str, user: DeskUser) -> Response:
+    """A division's boundaries (GeoJSON) for the maps; the same files the reports draw."""
+    path = boundary_path(code)
+    if path is None:
+        raise NotFound(f"没有行政区 {code} 的边界数据")
+    return FileResponse(
+        path, media_type="application/json", headers={"Cache-Control": "private, max-age=86400"}
+    )
+
+
 @router.get("/api/events/{event_id}/spread")
 def api_event_spread(
     event_id: int, user: DeskUser, session: ReadSession, settings: SettingsDep
@@ -162,7 +173,7 @@ def map_chart(pmap: PlaceMap, mentions: list[Mention]) -> dict[str, Any]:
     return {
         "kind": "map",
         "map": pmap.map_code,
-        "geo": f"/static/vendor/china-map/{pmap.map_code}.json" if pmap.map_code else None,
+        "geo": f"/maps/{pmap.map_code}.json" if pmap.map_code else None,
         "regions": [
             {"code": r.code, "value": r.count, "own": r.highlighted, "name": names.get(r.code)}
             for r in pmap.regions
