@@ -34,11 +34,11 @@ def test_the_event_page_draws_spread_map_and_words(
             select(func.count())
             .select_from(ItemPlace)
             .join(Item, Item.id == ItemPlace.item_id)
-            .where(Item.event_id == rumour_event, ItemPlace.code == "150207")
+            .where(Item.event_id == rumour_event, ItemPlace.code == "150203")
         )
     expect(page.locator("#spread-facts")).to_contain_text(f"{posts} 条")
     expect(page.locator("#places-table")).to_contain_text("昆都仑区")
-    expect(page.locator("#places-table tr", has_text="150207")).to_contain_text(str(mentions))
+    expect(page.locator("#places-table tr", has_text="150203")).to_contain_text(str(mentions))
     for chart in ("#view-curve", "#view-map", "#view-cloud"):
         expect(page.locator(f"{chart} canvas")).to_have_count(1)  # drawn, not left hidden
         box = page.locator(chart).bounding_box()
