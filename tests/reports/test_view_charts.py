@@ -26,9 +26,12 @@ def test_the_map_shades_the_mentioned_districts() -> None:
     assert png is not None and png.startswith(b"\x89PNG")
     assert Image.open(io.BytesIO(png)).size == (900, 630)
     assert _inked(png) > 0.005  # boundaries drawn, not an empty frame
-    colours = Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=1 << 20) or []
-    blue = sum(n for n, (r, g, b) in colours if b - r > 80)
-    red = sum(n for n, (r, g, b) in colours if r - b > 80)
+    rgb = Image.open(io.BytesIO(png)).convert("RGB")
+    colours = [
+        (n, tuple(c)) for n, c in rgb.getcolors(maxcolors=1 << 20) or [] if not isinstance(c, float)
+    ]
+    blue = sum(n for n, c in colours if c[2] - c[0] > 80)
+    red = sum(n for n, c in colours if c[0] - c[2] > 80)
     assert blue > 300  # the most mentioned district filled with the darkest shade
     assert red > 200  # the desk's own district outlined
     assert map_png(place_map([Mention("990207", "昆都仑区", 5)])) is None  # table only

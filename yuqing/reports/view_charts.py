@@ -66,14 +66,12 @@ def map_png(pmap: PlaceMap, width: float = 6.0, height: float = 4.2) -> bytes | 
                     linewidth=1.6 if code in own else 0.4,
                 )
             )
-        centre = feature.get("properties", {}).get("centroid") or feature.get("properties", {}).get(
-            "center"
-        )
+        props = feature.get("properties", {})
+        centre = props.get("centroid") or props.get("center")
         if count and centre:
-            name = str(feature["properties"].get("name", ""))
-            axes.text(
-                *centre, f"{name}\n{count}", ha="center", va="center", fontproperties=_font(6)
-            )
+            x, y = float(centre[0]), float(centre[1])
+            label = f"{props.get('name', '')}\n{count}"
+            axes.text(x, y, label, ha="center", va="center", fontproperties=_font(6))
     axes.autoscale_view()
     axes.set_aspect(1 / math.cos(math.radians(_mean_latitude(axes))))
     return _png(figure)
@@ -87,7 +85,7 @@ def _rings(geometry: dict[str, Any]) -> list[list[tuple[float, float]]]:
 
 def _mean_latitude(axes: Any) -> float:
     low, high = axes.get_ylim()
-    return max(-80.0, min(80.0, (low + high) / 2))
+    return max(-80.0, min(80.0, (float(low) + float(high)) / 2))
 
 
 def cloud_png(terms: Sequence[Term], width: float = 6.0, height: float = 2.8) -> bytes | None:
@@ -96,7 +94,7 @@ def cloud_png(terms: Sequence[Term], width: float = 6.0, height: float = 2.8) ->
         return None
     figure = Figure(figsize=(width, height), dpi=DPI)
     canvas = FigureCanvasAgg(figure)
-    renderer = canvas.get_renderer()
+    renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
     top = max(t.posts for t in terms)
     low = min(t.posts for t in terms)
     placed: list[Bbox] = []
