@@ -86,7 +86,7 @@ def main() -> None:
     app = create_app(settings, db)
     rng = random.Random(3)
     picks = [("largest", e) for e, _ in largest] + [("random", e) for e in rng.sample(events, 3)]
-    with TestClient(app, base_url="https://bench") as client:
+    with TestClient(app, base_url="https://bench", follow_redirects=False) as client:
         login = client.post("/login", data={"username": "analyst", "password": PASSWORD})
         if login.status_code != 303:
             raise SystemExit("the demo analyst could not log in")

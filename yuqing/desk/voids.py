@@ -71,6 +71,15 @@ def official_answers(session: Session) -> list[tuple[str, frozenset[str]]]:
     return answers
 
 
+def answers_key(session: Session) -> tuple[object, ...]:
+    """What changes when an answer is given: a new published claim or case reply."""
+    return (
+        session.scalar(select(func.max(Claim.published_at))),
+        session.scalar(select(func.count()).select_from(Claim).where(Claim.published.is_(True))),
+        session.scalar(select(func.max(CaseReply.id))),
+    )
+
+
 def _questions(session: Session, since: datetime, until: datetime) -> list[Question]:
     rows = session.execute(
         select(Item.id, Item.text_original, Item.published_at)

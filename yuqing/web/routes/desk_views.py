@@ -14,7 +14,15 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from yuqing.analyse.keyterms import Term
 from yuqing.analyse.place_map import Mention, PlaceMap, boundary_path
 from yuqing.desk import voids
-from yuqing.desk.event_views import EventSpread, event_spread, own_names, places_of, terms_of
+from yuqing.desk.event_views import (
+    EventSpread,
+    cached,
+    event_spread,
+    own_names,
+    places_of,
+    stream_key,
+    terms_of,
+)
 from yuqing.errors import NotFound
 from yuqing.store.models import Event, Item
 from yuqing.store.types import utcnow
@@ -80,8 +88,12 @@ def period_views(
     """A period's map of places and key terms."""
     period = resolve_period(session, settings.tz, parse_date(since), parse_date(until))
     where = [Item.published_at >= period.since, Item.published_at < period.until]
-    terms = terms_of(session, where, own_names(session, settings.city_name))
-    pmap, mentions = places_of(session, where, settings.jurisdiction)
+    key = stream_key(session, period.since, period.until)
+    names = own_names(session, settings.city_name)
+    terms = cached((*key, "terms"), lambda: terms_of(session, where, names))
+    pmap, mentions = cached(
+        (*key, "places"), lambda: places_of(session, where, settings.jurisdiction)
+    )
     context = {
         "user": user,
         "period": period,
@@ -101,9 +113,11 @@ def period_views(
 def questions_page(
     request: Request, user: DeskUser, session: ReadSession, templates: TemplatesDep
 ) -> Response:
+    key = stream_key(session, "voids", *voids.answers_key(session))
+    found = cached(key, lambda: voids.information_voids(session, utcnow()))
     context = {
         "user": user,
-        "voids": voids.information_voids(session, utcnow()),
+        "voids": found,
         "window": voids.WINDOW_HOURS,
         "min_asked": voids.MIN_ASKED,
     }
