@@ -17,6 +17,7 @@ from yuqing.desk import voids
 from yuqing.desk.event_views import (
     EventSpread,
     cached,
+    event_key,
     event_spread,
     own_names,
     places_of,
@@ -38,9 +39,12 @@ def _event_context(session: ReadSession, settings: SettingsDep, event_id: int) -
     event = session.get(Event, event_id)
     if event is None:
         raise NotFound(f"事件 {event_id} 不存在")
-    spread = event_spread(session, event_id, settings.resolved_secret_key())
+    key = event_key(session, event_id)
+    secret = settings.resolved_secret_key()
+    spread = cached((*key, "spread"), lambda: event_spread(session, event_id, secret))
     where = [Item.event_id == event_id]
-    terms = terms_of(session, where, own_names(session, settings.city_name), originals_only=False)
+    names = own_names(session, settings.city_name)
+    terms = cached((*key, "terms"), lambda: terms_of(session, where, names, originals_only=False))
     pmap, mentions = places_of(session, where, settings.jurisdiction)
     return {
         "event": event,
