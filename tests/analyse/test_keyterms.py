@@ -43,3 +43,12 @@ def test_traditional_and_simplified_count_as_one_term() -> None:
 def test_log_likelihood_is_zero_without_a_difference_and_grows_with_it() -> None:
     assert log_likelihood(10, 100, 10, 100) == 0.0
     assert log_likelihood(30, 100, 10, 100) > log_likelihood(20, 100, 10, 100) > 0
+
+
+def test_own_names_are_left_out_with_and_without_their_suffix() -> None:
+    target = ["青岚疫情最新通报来了", "青岚疫情最新通报又来了", "东城区发放口罩", "东城发放口罩"]
+    names = [
+        t.term for t in key_terms(target, Background.of(BACKGROUND), exclude=["青岚市", "东城区"])
+    ]
+    assert names and not any("青岚" in n or "东城" in n for n in names)
+    assert any("发放" in n for n in names)

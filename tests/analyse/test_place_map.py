@@ -6,17 +6,17 @@ from yuqing.analyse.place_map import Mention, city_of, place_map, province_of
 
 
 def test_mentions_in_one_city_draw_its_districts_and_highlight_the_desk() -> None:
-    mentions = [Mention("150207", "昆都仑区", 5), Mention("150203", "青山区", 2)]
-    drawn = place_map(mentions, jurisdiction=["150207"])
+    mentions = [Mention("150203", "昆都仑区", 5), Mention("150204", "青山区", 2)]
+    drawn = place_map(mentions, jurisdiction=["150203"])
     assert (drawn.map_code, drawn.level) == ("150200", "district")
     assert [(r.code, r.count, r.highlighted) for r in drawn.regions] == [
-        ("150207", 5, True),
-        ("150203", 2, False),
+        ("150203", 5, True),
+        ("150204", 2, False),
     ]
 
 
 def test_one_province_draws_its_cities_and_the_country_its_provinces() -> None:
-    one = place_map([Mention("150207", "昆都仑区", 1), Mention("150102", "新城区", 3)])
+    one = place_map([Mention("150203", "昆都仑区", 1), Mention("150102", "新城区", 3)])
     assert (one.map_code, one.level) == ("150000", "city")
     assert {r.code: r.count for r in one.regions} == {"150200": 1, "150100": 3}
     many = place_map(

@@ -63,3 +63,10 @@ def test_the_labelled_questions_keep_their_floors() -> None:
     scores = evaluate()
     assert scores.precision >= 0.95 and scores.recall >= 0.9
     assert scores.purity >= 0.95 and scores.completeness >= 0.9
+
+
+def test_hashtags_and_emoticons_are_not_part_of_the_question() -> None:
+    assert question_sentences("#青岚全员核酸#排队两小时，能不能多开几个采样窗口[哭]") == [
+        "排队两小时，能不能多开几个采样窗口"
+    ]
+    assert question_sentences("市民如有疑问，可拨打12345政务服务热线咨询。") == []

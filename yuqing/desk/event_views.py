@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar, cast
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
@@ -37,10 +38,14 @@ from yuqing.store.models import (
 from yuqing.text import pseudonymise
 
 LOGGER = logging.getLogger(__name__)
+T = TypeVar("T")
 SPREAD_CAP = 20_000
-TERMS_CAP = 5_000
-BACKGROUND_SIZE = 4_000
+# Key terms read the newest TERMS_CAP posts against BACKGROUND_SIZE of the stream: at
+# 1 M items the counts of a larger sample barely move, and reading it costs seconds.
+TERMS_CAP = 1_500
+BACKGROUND_SIZE = 3_000
 BACKGROUND_TTL = 1800.0
+VIEW_TTL = 600.0  # a view's figures are kept this long unless its records change
 CHANNEL_LABELS = {
     "rss": "新闻订阅",
     "web": "网站",
@@ -69,35 +74,49 @@ class EventSpread:
     capped: bool  # more posts than SPREAD_CAP: the newest were read
 
 
-def _post(item: Item, source: Source | None) -> SpreadPost:
-    kind = source.kind if source is not None else "manual"
-    return SpreadPost(
-        id=item.id,
-        published_at=item.published_at,
-        text=item.text_original,
-        channel=CHANNEL_LABELS.get(kind, kind),
-        source=source.name if source is not None else "人工录入",
-        outlet=item.author if item.author_is_outlet else None,
-        duplicate_of=item.duplicate_of_id,
-        reach=int(item.reposts or 0) + int(item.comments or 0) + int(item.likes or 0),
-        author=item.author,
-    )
+_SPREAD_COLUMNS = (
+    Item.id,
+    Item.published_at,
+    Item.text_original,
+    Item.duplicate_of_id,
+    Item.author,
+    Item.author_is_outlet,
+    Item.reposts + Item.comments + Item.likes,
+    Source.kind,
+    Source.name,
+)
 
 
 def event_spread(session: Session, event_id: int, secret: str) -> EventSpread:
     if session.get(Event, event_id) is None:
         raise NotFound(f"事件 {event_id} 不存在")
+    # Plain columns rather than ORM rows: an event may hold tens of thousands of posts.
     rows = session.execute(
-        select(Item, Source)
+        select(*_SPREAD_COLUMNS)
         .outerjoin(Source, Source.id == Item.source_id)
         .where(Item.event_id == event_id)
         .order_by(Item.published_at.desc(), Item.id.desc())
         .limit(SPREAD_CAP + 1)
     ).all()
     capped = len(rows) > SPREAD_CAP
-    posts = [_post(item, source) for item, source in rows[:SPREAD_CAP]]
+    kinds: dict[int, str] = {}
+    posts: list[SpreadPost] = []
+    for id_, at, text, copy_of, author, is_outlet, reach, kind, source in rows[:SPREAD_CAP]:
+        kinds[id_] = kind or ""
+        posts.append(
+            SpreadPost(
+                id=id_,
+                published_at=at,
+                text=text,
+                channel=CHANNEL_LABELS.get(kind or "manual", kind or "manual"),
+                source=source or "人工录入",
+                outlet=author if is_outlet else None,
+                duplicate_of=copy_of,
+                reach=int(reach or 0),
+                author=author,
+            )
+        )
     outlets = {p.outlet for p in posts if p.outlet}
-    kinds = {item.id: (source.kind if source is not None else "") for item, source in rows}
 
     def account_key(account: str, post: SpreadPost) -> str:
         # The stored authors are keyed pseudonyms; a chain names accounts in clear,
@@ -141,6 +160,45 @@ def official_responses(session: Session, event_id: int) -> list[Response]:
     return out
 
 
+# ---------------------------------------------------------------- caches
+
+_cache_lock = threading.Lock()
+_views: dict[tuple[object, ...], tuple[float, object]] = {}
+
+
+def cached(key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """``compute()`` kept VIEW_TTL seconds under ``key``, which names the records it read
+    (an event with its size and last post, a period with the newest item id), so new
+    records make a new key rather than a stale answer."""
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _views.get(key)
+        if hit is not None and now - hit[0] < VIEW_TTL:
+            return cast(T, hit[1])
+    value = compute()
+    with _cache_lock:
+        if len(_views) > 256:
+            _views.clear()
+        _views[key] = (now, value)
+    return value
+
+
+def event_key(session: Session, event_id: int) -> tuple[object, ...]:
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"事件 {event_id} 不存在")
+    return ("event", event_id, event.item_count, event.last_seen, _engine_key(session))
+
+
+def stream_key(session: Session, *parts: object) -> tuple[object, ...]:
+    newest = session.scalar(select(func.max(Item.id)))
+    return ("stream", *parts, newest, _engine_key(session))
+
+
+def _engine_key(session: Session) -> str:
+    return str(session.get_bind().engine.url)
+
+
 # ---------------------------------------------------------------- key terms
 
 _background_lock = threading.Lock()
@@ -169,8 +227,11 @@ def stream_background(session: Session) -> Background:
 
 
 def forget_background() -> None:
+    """Drop the kept background and views (tests, benchmarks)."""
     with _background_lock:
         _background.clear()
+    with _cache_lock:
+        _views.clear()
 
 
 def terms_of(

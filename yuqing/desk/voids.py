@@ -1,12 +1,14 @@
 """Information voids (信息空白): questions the public asks more and more that no
 clarification or official answer covers yet — the desk's 待回应的问题 list.
 
-Questions are read from the posts of the last ``WINDOW_HOURS`` hours of the stream (the newest
-``SCAN_CAP`` originals), grouped (``yuqing.analyse.questions``), and a group is listed
-when it was asked at least ``MIN_ASKED`` times, more often in the recent half of the
-window than in the older half or at least ``MIN_ASKED`` times recently, and no
-published clarification, fact-check or answered case covers it. An analyst turns one
-into a fact-check draft or a case in one click.
+Questions are the public's: posts of registered outlets (whose 如有疑问请咨询 is an
+answer, not a question) are left out. They are read from the posts of the last
+``WINDOW_HOURS`` hours of the stream (the newest ``SCAN_CAP`` originals) and grouped
+(``yuqing.analyse.questions``). A group is listed when it was asked at least
+``MIN_ASKED`` times, more often in the recent half of the window than in the older
+half (or at least ``MIN_ASKED`` times recently), and no published clarification,
+fact-check or answered case covers it. An analyst turns one into a fact-check draft
+or a case in one click.
 """
 
 from __future__ import annotations
@@ -69,11 +71,20 @@ def official_answers(session: Session) -> list[tuple[str, frozenset[str]]]:
     return answers
 
 
+def answers_key(session: Session) -> tuple[object, ...]:
+    """What changes when an answer is given: a new published claim or case reply."""
+    return (
+        session.scalar(select(func.max(Claim.published_at))),
+        session.scalar(select(func.count()).select_from(Claim).where(Claim.published.is_(True))),
+        session.scalar(select(func.max(CaseReply.id))),
+    )
+
+
 def _questions(session: Session, since: datetime, until: datetime) -> list[Question]:
     rows = session.execute(
         select(Item.id, Item.text_original, Item.published_at)
         .where(Item.published_at >= since, Item.published_at <= until)
-        .where(Item.duplicate_of_id.is_(None))
+        .where(Item.duplicate_of_id.is_(None), Item.author_is_outlet.is_(False))
         .order_by(Item.published_at.desc())
         .limit(SCAN_CAP)
     ).all()

@@ -4,16 +4,26 @@ answered yet (待回应的问题). The figures come from ``yuqing.desk.event_vie
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from yuqing.analyse.keyterms import Term
-from yuqing.analyse.place_map import Mention, PlaceMap
+from yuqing.analyse.place_map import Mention, PlaceMap, boundary_path
 from yuqing.desk import voids
-from yuqing.desk.event_views import EventSpread, event_spread, own_names, places_of, terms_of
+from yuqing.desk.event_views import (
+    EventSpread,
+    cached,
+    event_key,
+    event_spread,
+    own_names,
+    places_of,
+    stream_key,
+    terms_of,
+)
 from yuqing.errors import NotFound
 from yuqing.store.models import Event, Item
 from yuqing.store.types import utcnow
@@ -29,9 +39,12 @@ def _event_context(session: ReadSession, settings: SettingsDep, event_id: int) -
     event = session.get(Event, event_id)
     if event is None:
         raise NotFound(f"事件 {event_id} 不存在")
-    spread = event_spread(session, event_id, settings.resolved_secret_key())
+    key = event_key(session, event_id)
+    secret = settings.resolved_secret_key()
+    spread = cached((*key, "spread"), lambda: event_spread(session, event_id, secret))
     where = [Item.event_id == event_id]
-    terms = terms_of(session, where, own_names(session, settings.city_name), originals_only=False)
+    names = own_names(session, settings.city_name)
+    terms = cached((*key, "terms"), lambda: terms_of(session, where, names, originals_only=False))
     pmap, mentions = places_of(session, where, settings.jurisdiction)
     return {
         "event": event,
@@ -79,8 +92,12 @@ def period_views(
     """A period's map of places and key terms."""
     period = resolve_period(session, settings.tz, parse_date(since), parse_date(until))
     where = [Item.published_at >= period.since, Item.published_at < period.until]
-    terms = terms_of(session, where, own_names(session, settings.city_name))
-    pmap, mentions = places_of(session, where, settings.jurisdiction)
+    key = stream_key(session, period.since, period.until)
+    names = own_names(session, settings.city_name)
+    terms = cached((*key, "terms"), lambda: terms_of(session, where, names))
+    pmap, mentions = cached(
+        (*key, "places"), lambda: places_of(session, where, settings.jurisdiction)
+    )
     context = {
         "user": user,
         "period": period,
@@ -100,9 +117,11 @@ def period_views(
 def questions_page(
     request: Request, user: DeskUser, session: ReadSession, templates: TemplatesDep
 ) -> Response:
+    key = stream_key(session, "voids", *voids.answers_key(session))
+    found = cached(key, lambda: voids.information_voids(session, utcnow()))
     context = {
         "user": user,
-        "voids": voids.information_voids(session, utcnow()),
+        "voids": found,
         "window": voids.WINDOW_HOURS,
         "min_asked": voids.MIN_ASKED,
     }
@@ -114,6 +133,17 @@ def question_factcheck(key: str, user: DeskUser, session: WriteSession) -> Respo
     """Turn a listed question into a fact-check draft (unpublished, 待核实)."""
     claim = voids.draft_factcheck(session, user.user_id, utcnow(), key)
     return RedirectResponse(f"/factchecks/{claim.id}", status_code=303)
+
+
+@router.get("/maps/{code}.json", include_in_schema=False)
+def map_boundary(code: str, user: DeskUser) -> Response:
+    """A division's boundaries (GeoJSON) for the maps; the same files the reports draw."""
+    path = boundary_path(code)
+    if path is None:
+        raise NotFound(f"没有行政区 {code} 的边界数据")
+    return FileResponse(
+        path, media_type="application/json", headers={"Cache-Control": "private, max-age=86400"}
+    )
 
 
 @router.get("/api/events/{event_id}/spread")
@@ -130,17 +160,22 @@ def api_event_spread(
 
 def curve_chart(spread: EventSpread, tz: ZoneInfo) -> dict[str, Any]:
     curve = spread.spread.curve
-    labels = [h.astimezone(tz).strftime("%m-%d %H:00") for h in curve.hours]
+    shape = "%m-%d %H:00" if curve.step_hours == 1 else "%m-%d %H时起"
+    labels = [h.astimezone(tz).strftime(shape) for h in curve.hours]
     return {
         "kind": "lines",
         "labels": labels,
         "series": [{"name": c, "data": list(curve.counts[c])} for c in curve.channels[:6]],
         "marks": [
-            {"at": curve.hours.index(t.hour), "label": f"拐点 {t.count}条"}
+            {"at": _index(curve.hours, t.hour), "label": f"拐点 {t.count}条"}
             for t in spread.spread.turning_points
-            if t.hour in curve.hours
         ],
     }
+
+
+def _index(starts: tuple[datetime, ...], moment: datetime) -> int:
+    """The bucket holding the moment."""
+    return max(0, sum(start <= moment for start in starts) - 1)
 
 
 def cloud_chart(terms: list[Term], extra: str) -> dict[str, Any]:
@@ -156,7 +191,7 @@ def map_chart(pmap: PlaceMap, mentions: list[Mention]) -> dict[str, Any]:
     return {
         "kind": "map",
         "map": pmap.map_code,
-        "geo": f"/static/vendor/china-map/{pmap.map_code}.json" if pmap.map_code else None,
+        "geo": f"/maps/{pmap.map_code}.json" if pmap.map_code else None,
         "regions": [
             {"code": r.code, "value": r.count, "own": r.highlighted, "name": names.get(r.code)}
             for r in pmap.regions

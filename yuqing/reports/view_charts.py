@@ -1,0 +1,142 @@
+"""The map of places and the word cloud as PNG for DOCX and PDF (matplotlib's Agg canvas).
+
+The map draws the division's sub-regions from the same GeoJSON boundaries the pages
+use (``yuqing.analyse.place_map.boundary``), shaded by mentions, the desk's own
+regions outlined in red. The word cloud places the terms largest first on a spiral
+around the centre, each where its box overlaps none placed before — a few dozen
+terms, so the plain search costs milliseconds.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Polygon
+from matplotlib.transforms import Bbox
+
+from yuqing.analyse.keyterms import Term
+from yuqing.analyse.place_map import PlaceMap, boundary
+from yuqing.reports.charts import cjk_font_path
+
+DPI = 150
+SHADES = LinearSegmentedColormap.from_list("mentions", ["#eef3fa", "#3b6fb6"])
+CLOUD_COLOURS = ("#3b6fb6", "#b5523b", "#27785a", "#7b4fa0", "#5f6b76")
+
+
+def _font(size: float = 6) -> font_manager.FontProperties:
+    return font_manager.FontProperties(fname=cjk_font_path(), size=size)
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def map_png(pmap: PlaceMap, width: float = 6.0, height: float = 4.2) -> bytes | None:
+    """The map as PNG; None when there is nothing to draw (the table stands alone)."""
+    geo = boundary(pmap.map_code) if pmap.map_code else None
+    if geo is None or not pmap.regions:
+        return None
+    counts = {r.code: r.count for r in pmap.regions}
+    own = {r.code for r in pmap.regions if r.highlighted}
+    top = max(counts.values())
+    figure = Figure(figsize=(width, height), dpi=DPI)
+    FigureCanvasAgg(figure)
+    axes = figure.add_axes((0.02, 0.02, 0.96, 0.96))
+    axes.set_axis_off()
+    for feature in geo.get("features", []):
+        code = str(feature.get("properties", {}).get("adcode", ""))
+        count = counts.get(code, 0)
+        colour = SHADES(count / top) if count else "#f7f8fa"
+        for ring in _rings(feature.get("geometry") or {}):
+            axes.add_patch(
+                Polygon(
+                    ring,
+                    closed=True,
+                    facecolor=colour,
+                    edgecolor="#c0392b" if code in own else "#9aa5b1",
+                    linewidth=1.6 if code in own else 0.4,
+                )
+            )
+        props = feature.get("properties", {})
+        centre = props.get("centroid") or props.get("center")
+        if count and centre:
+            x, y = float(centre[0]), float(centre[1])
+            label = f"{props.get('name', '')}\n{count}"
+            axes.text(x, y, label, ha="center", va="center", fontproperties=_font(6))
+    axes.autoscale_view()
+    axes.set_aspect(1 / math.cos(math.radians(_mean_latitude(axes))))
+    return _png(figure)
+
+
+def _rings(geometry: dict[str, Any]) -> list[list[tuple[float, float]]]:
+    kind, coords = geometry.get("type"), geometry.get("coordinates") or []
+    polygons = coords if kind == "MultiPolygon" else [coords] if kind == "Polygon" else []
+    return [[(x, y) for x, y, *_ in polygon[0]] for polygon in polygons if polygon]
+
+
+def _mean_latitude(axes: Any) -> float:
+    low, high = axes.get_ylim()
+    return max(-80.0, min(80.0, (float(low) + float(high)) / 2))
+
+
+def cloud_png(terms: Sequence[Term], width: float = 6.0, height: float = 2.8) -> bytes | None:
+    """A word cloud of the terms (sized by the posts holding them) as PNG."""
+    if not terms:
+        return None
+    figure = Figure(figsize=(width, height), dpi=DPI)
+    canvas = FigureCanvasAgg(figure)
+    renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+    top = max(t.posts for t in terms)
+    low = min(t.posts for t in terms)
+    placed: list[Bbox] = []
+    w_px, h_px = width * DPI, height * DPI
+    for rank, term in enumerate(sorted(terms, key=lambda t: -t.posts)):
+        share = (term.posts - low) / (top - low) if top > low else 1.0
+        size = 9 + 21 * math.sqrt(share)
+        text = figure.text(
+            0.5,
+            0.5,
+            term.term,
+            ha="center",
+            va="center",
+            color=CLOUD_COLOURS[rank % len(CLOUD_COLOURS)],
+            fontproperties=_font(size),
+        )
+        spot = _free_spot(text, renderer, placed, w_px, h_px)
+        if spot is None:
+            text.remove()
+            continue
+        placed.append(spot)
+    return _png(figure)
+
+
+def _free_spot(
+    text: Any, renderer: Any, placed: list[Bbox], w_px: float, h_px: float
+) -> Bbox | None:
+    """Move the text along a spiral until its box overlaps nothing placed and fits.
+    The box is measured once and shifted: measuring at every step was 2 s a cloud."""
+    box = text.get_window_extent(renderer=renderer).expanded(1.06, 1.1)
+    half_w, half_h = box.width / 2, box.height / 2
+    for step in range(3000):
+        angle = 0.3 * step
+        radius = 2.0 * angle
+        cx = w_px / 2 + radius * math.cos(angle)
+        cy = h_px / 2 + radius * math.sin(angle) * 0.6
+        if radius > max(w_px, h_px):
+            break
+        if cx - half_w < 0 or cy - half_h < 0 or cx + half_w > w_px or cy + half_h > h_px:
+            continue
+        spot = Bbox.from_extents(cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+        if not any(spot.overlaps(other) for other in placed):
+            text.set_position((cx / w_px, cy / h_px))
+            return spot
+    return None
