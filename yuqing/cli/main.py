@@ -121,13 +121,21 @@ def search(
 @app.command()
 def backup(
     path: Annotated[Path, typer.Argument(help="File to write (gzip'd JSON lines).")],
+    with_secrets: Annotated[
+        bool,
+        typer.Option(help="Keep password hashes, logins and source passwords (guard the file)."),
+    ] = False,
 ) -> None:
-    """Write the whole database to a portable backup file."""
+    """Write the whole database to a portable backup file, without secrets by default."""
     db = open_database()
     with progress_bar() as bar:
         task = bar.add_task("backing up", total=None)
-        counts = backups.backup(db, path, lambda _t, n: bar.advance(task, n))
+        counts = backups.backup(
+            db, path, lambda _t, n: bar.advance(task, n), include_secrets=with_secrets
+        )
     console.print(f"backed up {sum(counts.values())} rows of {len(counts)} tables to {path}")
+    if not with_secrets:
+        console.print("secrets left out: after a restore, set passwords with `yuqing user passwd`")
 
 
 @app.command()
@@ -142,6 +150,13 @@ def restore(
         task = bar.add_task("restoring", total=None)
         counts = backups.restore(db, path, lambda _t, n: bar.advance(task, n))
     console.print(f"restored {sum(counts.values())} rows into {db} (schema {head_revision()})")
+    locked = backups.accounts_without_password(db)
+    if locked:
+        console.print(
+            f"{len(locked)} account(s) have no password yet: yuqing user passwd NAME "
+            f"({', '.join(locked[:10])}{' …' if len(locked) > 10 else ''})",
+            markup=False,
+        )
 
 
 def main() -> None:
