@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from yuqing.cli import analysing, collecting, desk, network, reports, users
+from yuqing.cli import analysing, collecting, desk, network, reports, retention, users
 from yuqing.cli import demo as demo_command
 from yuqing.cli.common import console, err_console, open_database, progress_bar, settings
 from yuqing.collect.sources import parse_spec, upsert_source
@@ -37,6 +37,7 @@ app.add_typer(analysing.rule_app, name="rule")
 app.add_typer(network.app, name="network", help="Units, field reports, tallies, scores.")
 app.add_typer(desk.app, name="desk", help="Triage, cases, fact-checks, alert delivery.")
 app.add_typer(reports.app, name="report", help="Daily and special reports.")
+app.command("purge")(retention.purge_command)
 
 
 @app.command()

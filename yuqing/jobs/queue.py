@@ -24,6 +24,7 @@ from yuqing.collect.poll import PollReport, poll_source
 from yuqing.collect.sources import due_sources
 from yuqing.config import Settings
 from yuqing.desk import duties as desk_duties
+from yuqing.jobs.retention import Policy, PurgeReport, purge
 from yuqing.network import duties as network_duties
 from yuqing.reports import duties as report_duties
 from yuqing.store.db import Database
@@ -55,6 +56,10 @@ class Jobs:
             self.analyse_now
         )
         self.duties = self.huey.periodic_task(crontab(minute="*"), name="duties")(self.duties_now)
+        # daily at 19:30 UTC (03:30 in China), when the desk is quiet
+        self.purge = self.huey.periodic_task(
+            crontab(hour="19", minute="30"), name="retention_purge"
+        )(self.purge_now)
 
     def fetcher(self) -> Fetcher:
         """One fetcher per worker thread; each keeps its own politeness clock."""
@@ -110,6 +115,11 @@ class Jobs:
         now = utcnow()
         for wing in (network_duties, desk_duties, report_duties):
             wing.run_duties(self.db, self.settings, now)
+
+    def purge_now(self) -> PurgeReport:
+        """Apply the retention policy; audited as ``retention_purge``."""
+        policy = Policy.of(self.settings)
+        return purge(self.db, policy, now=utcnow(), data_dir=self.settings.data_dir)
 
     def consumer(self, **options: Any) -> Consumer:
         options.setdefault("workers", self.settings.workers)

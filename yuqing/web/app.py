@@ -20,7 +20,17 @@ from yuqing import __version__
 from yuqing.config import Settings
 from yuqing.errors import NotAuthenticated, YuqingError
 from yuqing.store.db import Database
-from yuqing.web.routes import api, auth, collection, desk, network, overview, pages, reports
+from yuqing.web.routes import (
+    api,
+    auth,
+    collection,
+    desk,
+    network,
+    overview,
+    pages,
+    reports,
+    retention,
+)
 
 HERE = Path(__file__).parent
 # collection before pages: /items/new must not be read as /items/{item_id}.
@@ -32,6 +42,7 @@ ROUTERS = (
     reports.router,
     pages.router,
     overview.router,
+    retention.router,
     api.router,
 )
 HSTS = "max-age=31536000; includeSubDomains"
