@@ -204,6 +204,7 @@ def test_a_zero_period_keeps_a_kind_forever(db: Database, tmp_path: Path) -> Non
 def test_the_worker_schedules_one_purge_a_day(tmp_path: Path, sqlite_db: Database) -> None:
     settings = load_settings(data_dir=tmp_path, secret_key="q" * 32, retention_quarantine_days=1)
     jobs = Jobs(settings, sqlite_db, MemoryHuey("retention", immediate=True))
+
     def due(at: datetime) -> bool:
         return any(t.name.endswith("retention_purge") for t in jobs.huey.read_periodic(at))
 
