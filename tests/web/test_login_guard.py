@@ -151,3 +151,10 @@ def test_common_and_user_derived_passwords_are_refused(web_db: Database, passwor
 @pytest.mark.parametrize("password", [PASSWORD, "demo-password", "Tq7!vR2#mp", "青岚舆情值班2026"])
 def test_good_passwords_are_accepted(password: str) -> None:
     assert password_problem(password, username="zhangsan", names=["张三"]) is None
+
+
+def test_an_email_counts_by_its_local_part_only() -> None:
+    assert password_problem("Mailbox-zs99", username="zs", names=["mailbox@qinglan.example"])
+    assert (
+        password_problem("qinglan example 7", username="zs", names=["zs@qinglan.example"]) is None
+    )

@@ -46,8 +46,10 @@ _TRAILING = re.compile(r"[\d!@#$%^&*.?_-]+$")
 
 
 def _names(username: str, names: Iterable[str]) -> list[str]:
-    parts = [username, *names]
-    words = {w.lower() for p in parts for w in re.split(r"[@\s._-]+", p or "")}
+    """The account's own words: its name parts and an e-mail's local part (the domain
+    is shared by many accounts, not the person's)."""
+    parts = [(p or "").split("@")[0] for p in (username, *names)]
+    words = {w.lower() for p in parts for w in re.split(r"[\s._-]+", p)}
     words |= {p.lower() for p in parts if p}
     return [w for w in words if len(w) >= MIN_NAME]
 
