@@ -16,7 +16,7 @@ from yuqing.collect.records import RawItem
 from yuqing.config import load_settings
 from yuqing.desk.attachments import Upload, store_attachment
 from yuqing.jobs.queue import Jobs
-from yuqing.jobs.retention import PURGE_ACTION, Policy, purge
+from yuqing.jobs.retention import PURGE_ACTION, Policy, purge, purges_since
 from yuqing.store.db import Database
 from yuqing.store.models import (
     Attachment,
@@ -189,6 +189,10 @@ def test_a_purge_keeps_what_issued_reports_cite_and_is_audited(
 
     again = purge(db, POLICY, now=NOW, data_dir=tmp_path)
     assert all(r.purged == 0 for r in again.results)
+    with db.reading() as session:  # a report of that time can say its records went
+        notes = purges_since(session, OLD - timedelta(days=1))
+        assert {n.label for n in notes} == {"公开信息", "报送信息"}
+        assert purges_since(session, NOW) == []
 
 
 def test_a_zero_period_keeps_a_kind_forever(db: Database, tmp_path: Path) -> None:

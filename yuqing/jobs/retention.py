@@ -238,3 +238,26 @@ def _remove_files(db: Database, paths: set[str], data_dir: Path) -> None:
 def last_purges(session: Session, limit: int = 10) -> list[AuditEntry]:
     query = select(AuditEntry).where(AuditEntry.action == PURGE_ACTION)
     return list(session.scalars(query.order_by(AuditEntry.at.desc()).limit(limit)))
+
+
+@dataclass(frozen=True)
+class PurgeNote:
+    """A purge that removed records of a kind from after ``since``."""
+
+    label: str
+    at: datetime
+    cutoff: datetime
+
+
+def purges_since(session: Session, since: datetime) -> list[PurgeNote]:
+    """For a report whose records start at ``since``: the latest purge of items and of
+    field reports whose cut-off reached past it, so its pages can say records went."""
+    notes: dict[str, PurgeNote] = {}
+    runs = select(AuditEntry).where(AuditEntry.action == PURGE_ACTION, AuditEntry.at > since)
+    for run in session.scalars(runs.order_by(AuditEntry.at)):
+        for kind in ("items", "field_reports"):
+            done = run.detail.get(kind) or {}
+            cutoff = datetime.fromisoformat(done["cutoff"]) if done.get("cutoff") else None
+            if done.get("purged") and cutoff is not None and cutoff > since:
+                notes[kind] = PurgeNote(LABELS[kind], run.at, cutoff)
+    return list(notes.values())
