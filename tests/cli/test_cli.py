@@ -109,4 +109,4 @@ def test_user_create_with_prompted_password(tmp_path: Path, password: str) -> No
     )
     assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
     short = yuqing(tmp_path, "user", "create", "x", "--role", "admin", stdin="short\nshort\n")
-    assert short.returncode == 1 and "at least 8" in short.stderr
+    assert short.returncode == 1 and "至少 8 个字符" in short.stderr

@@ -36,7 +36,7 @@ def case_id(db: Database) -> int:
         add_user(
             session,
             "responder_health",
-            "password-123",
+            "correct horse battery",
             unit=health,
             email="health@gov.example",
             grants=[Grant(Role.RESPONDER, health.id)],

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from yuqing.cli import analysing, collecting, desk, network, reports, users
+from yuqing.cli import analysing, collecting, desk, network, reports, retention, users
 from yuqing.cli import demo as demo_command
 from yuqing.cli.common import console, err_console, open_database, progress_bar, settings
 from yuqing.collect.sources import parse_spec, upsert_source
@@ -37,6 +37,7 @@ app.add_typer(analysing.rule_app, name="rule")
 app.add_typer(network.app, name="network", help="Units, field reports, tallies, scores.")
 app.add_typer(desk.app, name="desk", help="Triage, cases, fact-checks, alert delivery.")
 app.add_typer(reports.app, name="report", help="Daily and special reports.")
+app.command("purge")(retention.purge_command)
 
 
 LONG_RUNNING = {"serve", "worker", "demo"}
@@ -153,13 +154,21 @@ def search(
 @app.command()
 def backup(
     path: Annotated[Path, typer.Argument(help="File to write (gzip'd JSON lines).")],
+    with_secrets: Annotated[
+        bool,
+        typer.Option(help="Keep password hashes, logins and source passwords (guard the file)."),
+    ] = False,
 ) -> None:
-    """Write the whole database to a portable backup file."""
+    """Write the whole database to a portable backup file, without secrets by default."""
     db = open_database()
     with progress_bar() as bar:
         task = bar.add_task("backing up", total=None)
-        counts = backups.backup(db, path, lambda _t, n: bar.advance(task, n))
+        counts = backups.backup(
+            db, path, lambda _t, n: bar.advance(task, n), include_secrets=with_secrets
+        )
     console.print(f"backed up {sum(counts.values())} rows of {len(counts)} tables to {path}")
+    if not with_secrets:
+        console.print("secrets left out: after a restore, set passwords with `yuqing user passwd`")
 
 
 @app.command()
@@ -174,6 +183,13 @@ def restore(
         task = bar.add_task("restoring", total=None)
         counts = backups.restore(db, path, lambda _t, n: bar.advance(task, n))
     console.print(f"restored {sum(counts.values())} rows into {db} (schema {head_revision()})")
+    locked = backups.accounts_without_password(db)
+    if locked:
+        console.print(
+            f"{len(locked)} account(s) have no password yet: yuqing user passwd NAME "
+            f"({', '.join(locked[:10])}{' …' if len(locked) > 10 else ''})",
+            markup=False,
+        )
 
 
 def main() -> None:

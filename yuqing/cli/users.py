@@ -1,4 +1,4 @@
-"""`yuqing user` — create accounts and reset passwords."""
+"""`yuqing user` — create accounts, reset passwords, deactivate accounts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from yuqing.cli.common import console, open_database
 from yuqing.errors import BadInput
-from yuqing.network.people import Grant, add_user, set_password
+from yuqing.network.people import Grant, add_user, set_password, set_user_active
 from yuqing.store.migrate import require_current
 from yuqing.store.models import Role, Unit
 
@@ -53,5 +53,25 @@ def passwd(
     db = open_database()
     require_current(db)
     with db.transaction() as session:
-        set_password(session, username, password)
-    console.print(f"password changed for {username}")
+        ended = set_password(session, username, password)
+    console.print(f"password changed for {username}; {ended} login(s) ended")
+
+
+@app.command("deactivate")
+def deactivate(username: str) -> None:
+    """Deactivate an account: it can no longer log in, and its logins end now."""
+    db = open_database()
+    require_current(db)
+    with db.transaction() as session:
+        ended = set_user_active(session, username, False)
+    console.print(f"deactivated {username}; {ended} login(s) ended")
+
+
+@app.command("activate")
+def activate(username: str) -> None:
+    """Let a deactivated account log in again."""
+    db = open_database()
+    require_current(db)
+    with db.transaction() as session:
+        set_user_active(session, username, True)
+    console.print(f"activated {username}")

@@ -19,7 +19,7 @@ def check_zip_sizes(path: Path, max_unpacked: int) -> int:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise BadInput(f"{path.name}：不是可读的 .xlsx 工作簿（{exc}）") from exc
+        raise BadInput(f"{path}: not a readable .xlsx workbook ({exc})") from exc
     with archive:
         total = 0
         for info in archive.infolist():

@@ -37,6 +37,7 @@ from yuqing.config import Settings
 from yuqing.desk import duties as desk_duties
 from yuqing.errors import YuqingError
 from yuqing.jobs import metrics
+from yuqing.jobs.retention import Policy, PurgeReport, purge
 from yuqing.network import duties as network_duties
 from yuqing.reports import duties as report_duties
 from yuqing.store import leases
@@ -104,6 +105,10 @@ class Jobs:
     def holder(self) -> str:
         """Who holds a lease taken by this thread of this ``Jobs``."""
         return f"{leases.holder_id()}:{self.instance}"
+        # daily at 19:30 UTC (03:30 in China), when the desk is quiet
+        self.purge = self.huey.periodic_task(
+            crontab(hour="19", minute="30"), name="retention_purge"
+        )(self.purge_now)
 
     def fetcher(self) -> Fetcher:
         """One fetcher per worker thread; all share the per-host clock and robots cache."""
@@ -205,6 +210,11 @@ class Jobs:
         now = utcnow()
         for wing in (network_duties, desk_duties, report_duties):
             wing.run_duties(self.db, self.settings, now)
+
+    def purge_now(self) -> PurgeReport:
+        """Apply the retention policy; audited as ``retention_purge``."""
+        policy = Policy.of(self.settings)
+        return purge(self.db, policy, now=utcnow(), data_dir=self.settings.data_dir)
 
     def consumer(self, *, scheduler: bool = True, **options: Any) -> Consumer:
         """A consumer; only one per deployment should be the ``scheduler`` (it enqueues

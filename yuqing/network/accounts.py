@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from yuqing.desk.audit import audit
 from yuqing.errors import BadInput, Conflict, NotFound
-from yuqing.network.people import MIN_PASSWORD, Grant, add_user, hash_password
+from yuqing.network.passwords import password_problem
+from yuqing.network.people import Grant, add_user, hash_password
 from yuqing.store.models import ROLE_LABELS, Role, Unit, User, UserRole, WebSession
 
 # Roles that act for one unit and must name it; the desk's roles may be city-wide.
@@ -84,8 +85,9 @@ def _unit_for(session: Session, role: Role, unit_id: int | None) -> Unit | None:
 
 
 def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise BadInput(f"密码至少 {MIN_PASSWORD} 位")
+    problem = password_problem(password)
+    if problem:
+        raise BadInput(problem)
 
 
 def create_account(session: Session, new: NewAccount, actor_id: int) -> User:

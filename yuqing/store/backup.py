@@ -3,12 +3,19 @@
 The same file restores into SQLite or PostgreSQL, so a deployment that outgrows
 one box moves with ``yuqing backup`` on the old and ``yuqing restore`` on the new.
 The search index is not stored; it is rebuilt from the items on restore.
+
+Secrets stay out unless asked for: logins (``web_sessions``) are not written, each
+password hash is replaced by a mark no password matches, and password, secret and
+token keys in source settings are blanked. After such a restore every account needs
+``yuqing user passwd``; ``include_secrets=True`` (``yuqing backup --with-secrets``)
+keeps them for a file the operator protects.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -24,6 +31,9 @@ from yuqing.store.migrate import current_revision, head_revision, upgrade
 from yuqing.store.models import Base
 
 FORMAT = "yuqing-backup"
+NO_PASSWORD = "!not-in-backup"  # not an argon2 hash: no password matches it
+SECRET_TABLES = frozenset({"web_sessions"})
+SECRET_KEY = re.compile(r"password|passwd|secret|token|api_?key", re.IGNORECASE)
 FORMAT_VERSION = 1
 CHUNK = 2000
 
@@ -53,22 +63,47 @@ def _tables() -> list[Table]:
     return list(Base.metadata.sorted_tables)
 
 
-def backup(db: Database, path: Path, progress: Progress | None = None) -> dict[str, int]:
-    """Write every row of every table to ``path``; returns rows per table."""
+def _scrubbed(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """The row without its secrets (see the module's notes)."""
+    if table == "users":
+        return {**row, "password_hash": NO_PASSWORD}
+    if table == "sources" and isinstance(row.get("config"), dict):
+        config = {k: "" if SECRET_KEY.search(k) else v for k, v in row["config"].items()}
+        return {**row, "config": config}
+    return row
+
+
+def backup(
+    db: Database,
+    path: Path,
+    progress: Progress | None = None,
+    *,
+    include_secrets: bool = False,
+) -> dict[str, int]:
+    """Write every row of every table to ``path``, without secrets unless
+    ``include_secrets``; returns rows per table."""
     revision = current_revision(db)
     if revision != head_revision():
         raise StorageError("back up only an up-to-date database: run `yuqing init` first")
     counts: dict[str, int] = {}
     with gzip.open(path, "wt", encoding="utf-8") as out, db.engine.connect() as conn:
-        header = {"format": FORMAT, "version": FORMAT_VERSION, "revision": revision}
+        header = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "revision": revision,
+            "secrets": include_secrets,
+        }
         out.write(json.dumps(header) + "\n")
         for table in _tables():
             counts[table.name] = 0
+            if table.name in SECRET_TABLES and not include_secrets:
+                continue
             result = conn.execution_options(yield_per=CHUNK).execute(
                 select(table).order_by(*table.primary_key.columns)
             )
             for row in result.mappings():
-                record = {"t": table.name, "r": {k: _encode(v) for k, v in row.items()}}
+                values = dict(row) if include_secrets else _scrubbed(table.name, dict(row))
+                record = {"t": table.name, "r": {k: _encode(v) for k, v in values.items()}}
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 counts[table.name] += 1
                 if progress and counts[table.name] % CHUNK == 0:
@@ -160,3 +195,11 @@ def _reset_sequences(session: Any, db: Database) -> None:
                     f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"
                 )
             )
+
+
+def accounts_without_password(db: Database) -> list[str]:
+    """Usernames restored from a backup without secrets, which need a new password."""
+    with db.reading() as session:
+        users = Base.metadata.tables["users"]
+        query = select(users.c.username).where(users.c.password_hash == NO_PASSWORD)
+        return list(session.scalars(query.order_by(users.c.username)))

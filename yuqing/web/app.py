@@ -33,6 +33,7 @@ from yuqing.web.routes import (
     overview,
     pages,
     reports,
+    retention,
 )
 
 HERE = Path(__file__).parent
@@ -46,6 +47,7 @@ ROUTERS = (
     reports.router,
     pages.router,
     overview.router,
+    retention.router,
     api.router,
     admin.router,
     ops.router,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from annotated_types import Ge, Le
 from fastapi import Depends, Query
+from pydantic import Field
 
 from yuqing.errors import BadInput
 from yuqing.store.search import Sort
@@ -15,7 +15,7 @@ from yuqing.web.item_search import ItemFilters
 MAX_ID = 2**63 - 1  # the largest id a BIGINT column holds
 MAX_PAGE = 1_000_000
 # A record id in a path, query or form: larger ones would overflow the database driver.
-Id = Annotated[int, Ge(1), Le(MAX_ID)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def parse_date(value: str | None) -> date | None:

@@ -9,7 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from yuqing.network.people import check_password
-from yuqing.store.models import AuditEntry, User
+from yuqing.store.models import User
+from yuqing.store.types import utcnow
+from yuqing.web import throttle
 from yuqing.web.deps import SettingsDep, TemplatesDep, WriteSession
 from yuqing.web.security import ANY_USER, COOKIE, PUBLIC, close_session, open_session
 
@@ -38,18 +40,24 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    user = session.scalar(select(User).where(User.username == username.strip()))
+    name = username.strip()[:100]
     client = request.client.host if request.client else None
-    if user is None or not user.active or not check_password(user, password):
-        session.add(
-            AuditEntry(
-                action="login_failed", detail={"username": username[:64]}, remote_addr=client
-            )
-        )
-        context = {"next": _safe_next(next), "error": "用户名或密码错误", "username": username}
+    context = {"next": _safe_next(next), "username": username}
+    wait = throttle.wait_seconds(session, name, client, utcnow())
+    if wait:
+        throttle.record(session, "login_throttled", name, client, retry_after=wait)
+        context["error"] = f"登录失败次数过多，请 {wait} 秒后再试"
+        refused = templates.TemplateResponse(request, "login.html", context, status_code=429)
+        refused.headers["Retry-After"] = str(wait)
+        return refused
+    user = session.scalar(select(User).where(User.username == name))
+    # the password is checked first, always, so that every refusal costs one hash
+    if not check_password(user, password) or user is None or not user.active:
+        throttle.record(session, "login_failed", name, client)
+        context["error"] = "用户名或密码错误"
         return templates.TemplateResponse(request, "login.html", context, status_code=401)
     token = open_session(session, user, settings.session_hours, request.headers.get("user-agent"))
-    session.add(AuditEntry(action="login", user_id=user.id, remote_addr=client))
+    throttle.record(session, "login", name, client, user_id=user.id)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
         COOKIE,

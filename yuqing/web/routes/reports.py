@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from yuqing.jobs.retention import purges_since
 from yuqing.reports import workflow as wf
 from yuqing.reports.actions import distribute, draft_report, find_reports, take_step
 from yuqing.reports.adoption import adopt_into, candidates
@@ -266,6 +267,7 @@ def figure_records(
         "key": key,
         "result": records(session, report, key, settings.tz, page),
         "tz": settings.tz,
+        "purges": purges_since(session, report.window_start),
     }
     return templates.TemplateResponse(request, "reports/records.html", context)
 
