@@ -19,6 +19,7 @@ from yuqing import __version__
 from yuqing.config import Settings
 from yuqing.errors import NotAuthenticated, YuqingError
 from yuqing.store.db import Database
+from yuqing.web.formats import file_size, previewable
 from yuqing.web.homes import SAVED
 from yuqing.web.routes import admin, api, auth, collection, desk, network, overview, pages, reports
 
@@ -59,6 +60,8 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     templates.env.globals["city_name"] = settings.city_name
     templates.env.globals["version"] = __version__
     templates.env.globals["saved_notices"] = SAVED
+    templates.env.filters["filesize"] = file_size
+    templates.env.tests["previewable"] = previewable
     return templates
 
 
