@@ -20,6 +20,7 @@ from yuqing.config import Settings
 from yuqing.errors import NotAuthenticated, YuqingError
 from yuqing.store.db import Database
 from yuqing.web.formats import file_size, previewable
+from yuqing.web.highlight import highlight, snippet
 from yuqing.web.homes import SAVED
 from yuqing.web.routes import admin, api, auth, collection, desk, network, overview, pages, reports
 
@@ -61,6 +62,8 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     templates.env.globals["version"] = __version__
     templates.env.globals["saved_notices"] = SAVED
     templates.env.filters["filesize"] = file_size
+    templates.env.filters["highlight"] = highlight
+    templates.env.filters["snippet"] = snippet
     templates.env.tests["previewable"] = previewable
     return templates
 
