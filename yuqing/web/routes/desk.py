@@ -15,9 +15,18 @@ from yuqing.web.routes import (
     desk_cases,
     desk_exports,
     desk_factchecks,
+    desk_rules,
     desk_triage,
 )
 
 router = APIRouter()
-for part in (desk_exports, desk_triage, desk_cases, desk_factchecks, desk_alerts, desk_api):
+for part in (
+    desk_exports,
+    desk_triage,
+    desk_cases,
+    desk_factchecks,
+    desk_alerts,
+    desk_rules,
+    desk_api,
+):
     router.routes.extend(part.router.routes)
