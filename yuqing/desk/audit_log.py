@@ -48,6 +48,14 @@ ACTIONS: dict[str, str] = {
     "claim.publish": "发布辟谣",
     "claim.update": "修改辟谣",
     "view.save": "保存视图",
+    "case.open": "新建督办",
+    "tally_metric_active": "启用/停用统计指标",
+    "tally_metric_added": "新增统计指标",
+    "tally_metric_moved": "调整统计指标顺序",
+    "tally_metric_renamed": "重命名统计指标",
+    "assessment_weights_set": "设置考核权重",
+    "subscription.create": "新建订阅",
+    "subscription.enabled": "启用/停用订阅",
     "view.delete": "删除视图",
     "rule.save": "保存监测规则",
     "rule.active": "启用/停用监测规则",
@@ -88,7 +96,7 @@ def action_label(action: str) -> str:
         return "辟谣比对结论"
     if action.endswith("export") or action.startswith("export"):
         return "导出"
-    return action
+    return f"{OBJECTS.get(noun, '其他')}操作"
 
 
 @dataclass(frozen=True)
