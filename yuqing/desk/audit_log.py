@@ -73,6 +73,12 @@ OBJECTS = {
     "field_report": "报送",
     "rule": "监测规则",
     "source": "信息源",
+    "directive": "通知",
+    "subscription": "预警订阅",
+    "tally_entry": "工作统计",
+    "tally_metric": "统计指标",
+    "alert": "预警",
+    "audit": "审计日志",
 }
 VERBS = {
     "lock": "锁定",
@@ -170,7 +176,7 @@ def audit_rows(
             entry.action,
             action_label(entry.action),
             entry.object_type or "",
-            OBJECTS.get(entry.object_type or "", entry.object_type or ""),
+            OBJECTS.get(entry.object_type or "", "其他" if entry.object_type else ""),
             entry.object_id or "",
             entry.detail or {},
             entry.remote_addr or "",

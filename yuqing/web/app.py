@@ -19,7 +19,7 @@ from yuqing import __version__
 from yuqing.config import Settings
 from yuqing.errors import NotAuthenticated, YuqingError
 from yuqing.store.db import Database
-from yuqing.web.formats import file_size, previewable
+from yuqing.web.formats import file_size, previewable, problem
 from yuqing.web.highlight import highlight, snippet
 from yuqing.web.homes import SAVED
 from yuqing.web.routes import admin, api, auth, collection, desk, network, overview, pages, reports
@@ -108,9 +108,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
-        )
+        problems = "；".join(problem(e) for e in exc.errors())
         if _wants_json(request):
             return JSONResponse({"detail": problems}, status_code=422)
         return _error_page(request, 400, f"请求参数有误：{problems}")

@@ -18,3 +18,30 @@ def file_size(size: int | None) -> str:
 def previewable(content_type: str | None) -> bool:
     """Images a page may show inline (never SVG, which can carry script)."""
     return (content_type or "").split(";")[0].strip().lower() in PREVIEWABLE
+
+
+# Pydantic's error types in words (the rest say only that the value is not valid).
+PROBLEMS = {
+    "missing": "缺少必填项",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为“是”或“否”",
+    "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+    "string_too_long": "内容太长",
+    "string_too_short": "内容太短",
+    "literal_error": "不是可选的值",
+    "enum": "不是可选的值",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "datetime_from_date_parsing": "时间格式有误",
+    "json_invalid": "不是有效的 JSON",
+}
+
+
+def problem(error: dict[str, object]) -> str:
+    """One request-validation error in Chinese: which field, and what is wrong."""
+    loc = error.get("loc")
+    parts = list(loc)[1:] if isinstance(loc, list | tuple) else []
+    where = ".".join(str(p) for p in parts) or "请求"
+    return f"{where}：{PROBLEMS.get(str(error.get('type')), '取值无效')}"
