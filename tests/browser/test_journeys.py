@@ -5,13 +5,13 @@ met on day one. Screenshots (desktop and 390 px) go to test-artefacts/journeys/.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, FilePayload, expect
 from sqlalchemy import func, select
 
-from tests.browser.journey import Journey
+from tests.browser.journey import DESKTOP, PHONE, Journey
 from yuqing.config import Settings
 from yuqing.desk import cases
 from yuqing.network.tallies import add_metric
@@ -58,8 +58,7 @@ def desk(web_db: Database, settings: Settings) -> dict[str, int]:
 
 
 def _done(journey: Journey, refused_forms: int = 0) -> None:
-    summary = journey.finish()
-    print(f"\n{summary['journey']}: {summary['actions']} actions, slow pages {summary['slow']}")
+    journey.finish()  # actions, pages and slow pages go to test-artefacts/journeys/<name>.json
     # A form given back with its reason answers 422, which the console notes; nothing else.
     refused = [e for e in journey.errors if "status of 422" in e]
     assert len(refused) == refused_forms
@@ -187,7 +186,7 @@ def test_the_responder_reads_the_original_post_and_replies_with_a_photo(
     j.actions += 1
     j.page.set_input_files(
         "form[action$='/reply'] input[type=file]",
-        files=[{"name": "现场.png", "mimeType": "image/png", "buffer": PNG}],
+        files=[FilePayload(name="现场.png", mimeType="image/png", buffer=PNG)],
     )
     j.click("form[action$='/reply'] button[type=submit]")
     expect(j.page.locator("#case-status")).to_have_text("已回复")
@@ -226,12 +225,12 @@ def test_the_admin_keeps_accounts_and_reads_the_audit_log(
     j.click("form.filters button[type=submit]")
     expect(j.page.locator("table.audit")).to_contain_text("重置密码")
     j.shot("audit")
-    j.page.set_viewport_size({"width": 390, "height": 844})
+    j.page.set_viewport_size(PHONE)
     expect(j.page.locator("nav.mainnav")).to_be_hidden()  # folded behind 菜单
     j.click("button.nav-toggle")
     expect(j.page.locator("nav.mainnav")).to_be_visible()
     assert int(j.page.evaluate("document.documentElement.scrollWidth")) <= 390
-    j.page.set_viewport_size({"width": 1280, "height": 900})
+    j.page.set_viewport_size(DESKTOP)
     _done(j)
 
 
@@ -243,6 +242,3 @@ def test_a_citizen_reads_clarifications_without_the_desk_banner(
     expect(page.locator(".public-title")).to_contain_text("辟谣与权威澄清")
     assert "舆情信息工作平台" not in page.content()
     page.close()
-
-
-__all__ = ["datetime"]

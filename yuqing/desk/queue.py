@@ -116,7 +116,7 @@ def queue_statement(filters: QueueFilters, user_id: int) -> Select[Item]:
     return stmt
 
 
-def queue_order() -> tuple[ColumnElement[Any], ...]:
+def queue_order() -> tuple[Any, ...]:
     """Most severe first, then the hottest, then the newest."""
     return (_SEVERITY_ORDER, Item.heat.desc(), Item.published_at.desc(), Item.id)
 
