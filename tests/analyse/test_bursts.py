@@ -46,3 +46,22 @@ def test_the_rule_is_monotonic(count: int, baseline: int) -> None:
         assert count >= MIN_COUNT and count >= FACTOR * (baseline / 12 + 1)
         assert is_burst(count + 1, baseline, 12)
         assert baseline == 0 or is_burst(count, baseline - 1, 12)
+
+
+def test_an_alert_names_its_hours_and_a_lasting_burst_stays_one_alert(db: Database) -> None:
+    baseline = [NOW - timedelta(hours=h, minutes=30) for h in range(3, 15)]
+    first_hour = [NOW - timedelta(hours=1, minutes=m) for m in range(5, 50, 5)]
+    second_hour = [NOW - timedelta(minutes=m) for m in range(2, 58, 4)]
+    add(db, "物价", baseline + first_hour + second_hour)
+    with db.transaction() as session:
+        raise_burst_alerts(session, NOW - timedelta(hours=1))
+        raise_burst_alerts(session, NOW)
+        raise_burst_alerts(session, NOW)  # a second run over the same hour adds nothing
+        alerts = session.scalars(select(Alert)).all()
+    assert len(alerts) == 1
+    alert = alerts[0]
+    # 18:00–20:00 Beijing time is 10:00–12:00 UTC; 9 + 14 items; the peak hour's 14
+    # against the 11 items in the 12 hours before the burst began (0.92 an hour).
+    assert alert.title == "话题“物价” 11-19 18:00–20:00 共 23 条，比前12小时均值高 15.2 倍"
+    assert alert.detail["window_start"] == (NOW - timedelta(hours=2)).isoformat()
+    assert alert.created_at == NOW - timedelta(hours=1)  # when it began, not when analysis ran

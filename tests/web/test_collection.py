@@ -84,7 +84,12 @@ def test_admins_add_sources_analysts_cannot(client: TestClient, web_db: Database
     login(client, "admin")
     assert client.post("/sources", data=form).status_code == 303
     bad = client.post("/sources", data={**form, "kind": "web"})
-    assert bad.status_code == 400 and "link_selector" in bad.text
+    # The form comes back as typed, with the reason, rather than an error page.
+    assert bad.status_code == 422 and "link_selector" in bad.text
+    assert 'value="青岚论坛"' in bad.text and 'id="source-error"' in bad.text
+    typo = client.post("/sources", data={**form, "config": '{"a": 1,}'})
+    assert typo.status_code == 422 and "第 1 行第 9 个字符附近有误" in typo.text
+    assert "Expecting" not in typo.text
     with web_db.reading() as session:
         source = session.scalar(select(Source).where(Source.name == "青岚论坛"))
         assert source is not None and source.interval_seconds == 1800 and not source.allow_private

@@ -137,6 +137,7 @@ def _queries() -> dict[str, Any]:
         "rule": select(cast(RuleHit.rule_id, String), WatchRule.name, count)
         .join(Item, Item.id == RuleHit.item_id)
         .join(WatchRule, WatchRule.id == RuleHit.rule_id)
+        .where(WatchRule.enabled.is_(True), WatchRule.raises_alert.is_(True))
         .group_by(RuleHit.rule_id, WatchRule.name),
         "topic": select(Item.topic, Item.topic, count)
         .where(Item.topic.is_not(None))

@@ -3,7 +3,7 @@ clarifications already published for the storylines, and a few watch rules."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -21,15 +21,29 @@ WATCH_RULES = (
 )
 
 
+def clarification_text(template: str, day: date) -> str:
+    """A storyline's clarification as published: the day it circulated, and places
+    in general words (a clarification names no shop or person)."""
+    slots = {
+        "date": f"{day.month}月{day.day}日",
+        "tomorrow": f"{(day + timedelta(days=1)).month}月{(day + timedelta(days=1)).day}日",
+        "district": "我市",
+        "shop": "某超市",
+        "hospital": "某医院",
+    }
+    return template.format_map(slots)
+
+
 def seed_desk(session: Session, start: date) -> tuple[int, int]:
     """Claims (false, with clarification) for every rumour storyline, and the rules."""
     for storyline in STORYLINES:
+        circulated = start + timedelta(days=int(storyline.peak_day))
         session.add(
             Claim(
                 text=storyline.label,
                 text_norm=matching_form(storyline.label + " " + storyline.posts[0]),
                 verdict=Verdict.FALSE.value,
-                clarification=storyline.debunk_body,
+                clarification=clarification_text(storyline.debunk_body, circulated),
                 authority=AUTHORITY,
                 claim_date=start,
             )

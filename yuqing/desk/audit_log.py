@@ -48,6 +48,14 @@ ACTIONS: dict[str, str] = {
     "claim.publish": "发布辟谣",
     "claim.update": "修改辟谣",
     "view.save": "保存视图",
+    "case.open": "新建督办",
+    "tally_metric_active": "启用/停用统计指标",
+    "tally_metric_added": "新增统计指标",
+    "tally_metric_moved": "调整统计指标顺序",
+    "tally_metric_renamed": "重命名统计指标",
+    "assessment_weights_set": "设置考核权重",
+    "subscription.create": "新建订阅",
+    "subscription.enabled": "启用/停用订阅",
     "view.delete": "删除视图",
     "rule.save": "保存监测规则",
     "rule.active": "启用/停用监测规则",
@@ -65,6 +73,12 @@ OBJECTS = {
     "field_report": "报送",
     "rule": "监测规则",
     "source": "信息源",
+    "directive": "通知",
+    "subscription": "预警订阅",
+    "tally_entry": "工作统计",
+    "tally_metric": "统计指标",
+    "alert": "预警",
+    "audit": "审计日志",
 }
 VERBS = {
     "lock": "锁定",
@@ -88,7 +102,7 @@ def action_label(action: str) -> str:
         return "辟谣比对结论"
     if action.endswith("export") or action.startswith("export"):
         return "导出"
-    return action
+    return f"{OBJECTS.get(noun, '其他')}操作"
 
 
 @dataclass(frozen=True)
@@ -162,7 +176,7 @@ def audit_rows(
             entry.action,
             action_label(entry.action),
             entry.object_type or "",
-            OBJECTS.get(entry.object_type or "", entry.object_type or ""),
+            OBJECTS.get(entry.object_type or "", "其他" if entry.object_type else ""),
             entry.object_id or "",
             entry.detail or {},
             entry.remote_addr or "",

@@ -21,6 +21,8 @@ from yuqing import __version__
 from yuqing.config import Settings
 from yuqing.errors import NotAuthenticated, YuqingError
 from yuqing.store.db import Database
+from yuqing.web.formats import file_size, previewable, problem
+from yuqing.web.highlight import highlight, snippet
 from yuqing.web.homes import SAVED
 from yuqing.web.routes import (
     admin,
@@ -77,6 +79,10 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     templates.env.globals["city_name"] = settings.city_name
     templates.env.globals["version"] = __version__
     templates.env.globals["saved_notices"] = SAVED
+    templates.env.filters["filesize"] = file_size
+    templates.env.filters["highlight"] = highlight
+    templates.env.filters["snippet"] = snippet
+    templates.env.tests["previewable"] = previewable
     return templates
 
 
@@ -143,10 +149,8 @@ def _install_error_handlers(app: FastAPI) -> None:
             # the shape OpenAPI documents for 422 (HTTPValidationError), without echoing input
             detail = [{k: e[k] for k in ("loc", "msg", "type")} for e in exc.errors()]
             return JSONResponse({"detail": jsonable_encoder(detail)}, status_code=422)
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
-        )
-        return _error_page(request, 422, f"请求参数有误：{problems}")
+        problems = "；".join(problem(e) for e in exc.errors())
+        return _error_page(request, 400, f"请求参数有误：{problems}")
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:

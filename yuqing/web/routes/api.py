@@ -14,6 +14,7 @@ from yuqing.errors import NotFound
 from yuqing.store.models import Item
 from yuqing.store.search import ItemQuery, Sort
 from yuqing.text import matching_form
+from yuqing.web.api_docs import described
 from yuqing.web.deps import AnyUser, DeskUser, ReadSession
 from yuqing.web.item_search import find_items
 from yuqing.web.params import MAX_ID, Id
@@ -140,14 +141,14 @@ def get_item(item_id: Id, user: DeskUser, session: ReadSession) -> ItemOut:
 
 @router.get("/openapi.json", include_in_schema=False, dependencies=[Depends(ANY_USER)])
 def openapi(request: Request) -> JSONResponse:
-    return JSONResponse(request.app.openapi())
+    return JSONResponse(described(request.app))
 
 
 @router.get("/docs", include_in_schema=False, dependencies=[Depends(ANY_USER)])
 def docs() -> HTMLResponse:
     return get_swagger_ui_html(
         openapi_url="/api/openapi.json",
-        title="yuqing API",
+        title="舆情信息工作平台 接口",
         swagger_js_url="/static/vendor/swagger-ui-bundle.js",
         swagger_css_url="/static/vendor/swagger-ui.css",
         swagger_favicon_url="/static/favicon.svg",

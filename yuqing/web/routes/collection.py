@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from yuqing.collect.health import source_health
 from yuqing.collect.manual import add_manual_item
 from yuqing.collect.sources import parse_spec, upsert_source
 from yuqing.errors import BadInput
-from yuqing.store.models import AuditEntry, QuarantineEntry
+from yuqing.store.models import AuditEntry, QuarantineEntry, Source
+from yuqing.store.types import utcnow
 from yuqing.web.deps import (
     AdminUser,
     DeskUser,
@@ -25,6 +28,7 @@ from yuqing.web.deps import (
     WriteSession,
 )
 from yuqing.web.params import Id
+from yuqing.web.security import Principal
 
 router = APIRouter()
 PAGE = 100
@@ -42,8 +46,35 @@ SOURCE_KINDS = {
 def sources_page(
     request: Request, user: DeskUser, session: ReadSession, templates: TemplatesDep
 ) -> Response:
-    context = {"user": user, "health": source_health(session), "kinds": SOURCE_KINDS}
-    return templates.TemplateResponse(request, "sources.html", context)
+    return _sources_page(request, user, session, templates)
+
+
+def _sources_page(
+    request: Request,
+    user: Principal,
+    session: Session,
+    templates: Jinja2Templates,
+    typed: dict[str, str] | None = None,
+    error: str = "",
+) -> Response:
+    """The sources; after a refused save, the form as typed with the reason."""
+    young = utcnow() - timedelta(days=8)
+    context = {
+        "user": user,
+        "health": source_health(session),
+        "kinds": SOURCE_KINDS,
+        # Sources younger than the week a daily mean needs show none rather than 0.
+        "young": set(session.scalars(select(Source.id).where(Source.created_at > young))),
+        "typed": typed or {},
+        "form_error": error,
+    }
+    status = 422 if error else 200
+    return templates.TemplateResponse(request, "sources.html", context, status_code=status)
+
+
+def _json_problem(exc: json.JSONDecodeError) -> str:
+    where = f"第 {exc.lineno} 行第 {exc.colno} 个字符附近"
+    return f"配置不是有效的 JSON：{where}有误（请检查引号、逗号和括号）"
 
 
 @router.post("/sources")
@@ -60,22 +91,28 @@ def source_save(
     is_public_outlet: Annotated[bool, Form()] = False,
     allow_private: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Create or update a source by name (admins only: the allow-list is a security choice)."""
+    """Create or update a source by name (admins only: the allow-list is a security choice).
+    A mistake gives the form back as typed, with the reason in words."""
+    typed = {"name": name, "kind": kind, "url": url, "config": config}
+    typed["interval_minutes"] = str(interval_minutes)
     try:
         extra = json.loads(config or "{}")
     except json.JSONDecodeError as exc:
-        raise BadInput(f"配置不是有效的 JSON：{exc}") from exc
-    spec = parse_spec(
-        {
-            "name": name.strip(),
-            "kind": kind,
-            "url": url.strip() or None,
-            "interval_minutes": interval_minutes,
-            "config": extra,
-            "is_public_outlet": is_public_outlet,
-            "allow_private": allow_private,
-        }
-    )
+        return _sources_page(request, user, session, templates, typed, _json_problem(exc))
+    try:
+        spec = parse_spec(
+            {
+                "name": name.strip(),
+                "kind": kind,
+                "url": url.strip() or None,
+                "interval_minutes": interval_minutes,
+                "config": extra,
+                "is_public_outlet": is_public_outlet,
+                "allow_private": allow_private,
+            }
+        )
+    except BadInput as exc:
+        return _sources_page(request, user, session, templates, typed, exc.message)
     source = upsert_source(session, spec)
     session.add(
         AuditEntry(
@@ -86,7 +123,7 @@ def source_save(
             detail={"name": spec.name, "kind": kind},
         )
     )
-    return RedirectResponse("/sources", status_code=303)
+    return RedirectResponse("/sources?saved=source", status_code=303)
 
 
 @router.get("/quarantine", response_class=HTMLResponse)

@@ -15,6 +15,7 @@ from yuqing.web.routes import (
     desk_cases,
     desk_exports,
     desk_factchecks,
+    desk_rules,
     desk_triage,
     desk_views,
 )
@@ -26,6 +27,7 @@ for part in (
     desk_cases,
     desk_factchecks,
     desk_alerts,
+    desk_rules,
     desk_api,
     desk_views,
 ):

@@ -19,6 +19,7 @@ from yuqing.errors import BadInput, NotFound
 from yuqing.store.models import Attachment, Event, Item, Role
 from yuqing.store.types import utcnow
 from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
+from yuqing.web.formats import previewable
 from yuqing.web.params import Id, parse_date, parse_int
 from yuqing.web.security import Principal, allow
 from yuqing.web.uploads import read_limited
@@ -193,8 +194,14 @@ def case_close(
 
 @router.get("/cases/{case_id}/attachments/{attachment_id}")
 def case_attachment(
-    case_id: Id, attachment_id: Id, user: CaseReader, session: ReadSession, settings: SettingsDep
+    case_id: Id,
+    attachment_id: Id,
+    user: CaseReader,
+    session: ReadSession,
+    settings: SettingsDep,
+    inline: str = "",
 ) -> Response:
+    """The file; ``inline=1`` shows an image in the page instead of downloading it."""
     viewer = cases.viewer_for(session, user.user_id)
     cases.get_case(session, viewer, case_id)
     attachment = session.get(Attachment, attachment_id)
@@ -206,4 +213,10 @@ def case_attachment(
     ):
         raise NotFound(f"附件 {attachment_id} 不存在")
     path = Path(settings.data_dir) / attachment.storage_path
-    return FileResponse(path, media_type=attachment.content_type, filename=attachment.filename)
+    shown = "inline" if inline and previewable(attachment.content_type) else "attachment"
+    return FileResponse(
+        path,
+        media_type=attachment.content_type,
+        filename=attachment.filename,
+        content_disposition_type=shown,
+    )

@@ -122,13 +122,19 @@ def claim_publish(
 # ------------------------------------------------------------------ public, read-only
 
 
+def _by(items: list[publication.Clarification]) -> list[str]:
+    """The authorities that issued what a public page shows, in order of appearance."""
+    return list(dict.fromkeys(c.authority for c in items if c.authority))
+
+
 def _base(request: Request, settings: SettingsDep) -> str:
     return (settings.public_url or str(request.base_url)).rstrip("/")
 
 
 @router.get("/clarifications", response_class=HTMLResponse, dependencies=[Depends(PUBLIC)])
 def public_list(request: Request, session: ReadSession, templates: TemplatesDep) -> Response:
-    context = {"user": None, "items": publication.published(session), "title": FEED_TITLE}
+    items = publication.published(session)
+    context = {"user": None, "items": items, "title": FEED_TITLE, "authorities": _by(items)}
     return templates.TemplateResponse(request, "desk/clarifications.html", context)
 
 
@@ -151,5 +157,6 @@ def public_feed(request: Request, session: ReadSession, settings: SettingsDep) -
 def public_one(
     request: Request, claim_id: Id, session: ReadSession, templates: TemplatesDep
 ) -> Response:
-    context = {"user": None, "c": publication.one_published(session, claim_id)}
+    shown = publication.one_published(session, claim_id)
+    context = {"user": None, "c": shown, "authorities": _by([shown])}
     return templates.TemplateResponse(request, "desk/clarification.html", context)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yuqing.errors import BadInput
@@ -26,6 +27,7 @@ from yuqing.network.tallies import (
     tally_summary,
 )
 from yuqing.network.units import unit_tree
+from yuqing.store.models import FieldReport
 from yuqing.web.deps import (
     AdminUser,
     DeskUser,
@@ -245,6 +247,10 @@ def assessment_page(
     end: Annotated[str | None, Query()] = None,
 ) -> Response:
     today = now().astimezone(settings.tz).date()
+    if not start and not end:
+        # Unasked, show the last week that has reports rather than an empty one.
+        latest = session.scalar(select(func.max(FieldReport.report_date)))
+        today = min(today, latest) if latest else today
     first, last = window(parse_date(start), parse_date(end), today)
     weights = load_weights(session)
     context = {

@@ -19,6 +19,7 @@ from yuqing.errors import NotFound
 from yuqing.store.models import ITEM_STATUS_LABELS
 from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
 from yuqing.web.event_data import event_detail, event_triage
+from yuqing.web.event_extras import event_claims, key_posts
 from yuqing.web.overview_data import (
     Count,
     Overview,
@@ -101,6 +102,8 @@ def event_page(
         "detail": detail,
         "chart": volume_chart(detail.volume),
         "triage": event_triage(session, event_id, user.user_id),
+        "key_posts": key_posts(session, event_id),
+        "claims": event_claims(session, event_id),
         "statuses": ITEM_STATUS_LABELS,
         "tz": settings.tz,
     }

@@ -12,8 +12,9 @@ from yuqing.store.models import ITEM_STATUS_LABELS, Item
 from yuqing.web.deps import AnyUser, DbDep, DeskUser, ReadSession, SettingsDep, TemplatesDep
 from yuqing.web.homes import home_for
 from yuqing.web.item_analysis import item_analysis, item_triage
+from yuqing.web.item_lookup import look_up
 from yuqing.web.item_page import copies, heading, open_for_triage
-from yuqing.web.item_search import event_title, filter_choices, find_items
+from yuqing.web.item_search import event_title, filter_choices
 from yuqing.web.params import Id, ItemFiltersDep
 from yuqing.web.security import ANY_USER, Principal
 
@@ -35,11 +36,12 @@ def item_list(
     templates: TemplatesDep,
     filters: ItemFiltersDep,
 ) -> Response:
-    result = find_items(session, filters.to_query(session, settings.tz))
+    found = look_up(session, filters, settings.tz)
     context = {
         "user": user,
         "filters": filters,
-        "result": result,
+        "result": found.result,
+        "lookup": found,
         "choices": filter_choices(session, settings.topics),
         "event_title": event_title(session, filters.event),
         "statuses": ITEM_STATUS_LABELS,
