@@ -3,7 +3,8 @@
 The desk collects public posts and news, but people sometimes post their own or
 other people's phone numbers, ID numbers, bank cards, e-mail addresses, car
 plates, QQ numbers, WeChat ids or home addresses (the last three, and ID numbers
-whose check digit is wrong, found by the words around them: ``pii_cues``). Before any text is stored, :func:`redact` replaces those with a visible
+whose check digit is wrong, found by the words around them: ``pii_cues``).
+Before any text is stored, :func:`redact` replaces those with a visible
 placeholder such as ``[手机号已隐去]``, so a reader knows that something was
 removed and what kind of thing it was.
 
