@@ -15,7 +15,7 @@ from bench.eval_pii import evaluate
 from yuqing.text.pii import redact
 
 FLOORS = json.loads((Path(__file__).parent / "floors_pii.json").read_text("utf-8"))
-BAD_CHECK_DIGIT = "110101199003071235"  # 110101199003071234 has the right one
+BAD_CHECK_DIGIT = "110101199003071235"  # 110101199003071233 has the right one
 
 
 def test_wrong_check_digit_right_after_the_cue_is_redacted() -> None:

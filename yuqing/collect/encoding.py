@@ -106,6 +106,7 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-
 _SNIFF_BYTES = 2048
 _SCORE_BYTES = 64 * 1024  # enough text to judge; scoring a whole 10 MB page is waste
 _MIN_SCORE = 0.6  # a share below this looks like neither script
+_RIVAL_MARGIN = 0.3  # how much more common Chinese overrules a declared GB/Big5 label
 
 
 def normalise_label(label: str) -> str | None:
@@ -167,8 +168,20 @@ def _choose(content: bytes, content_type: str | None, *, partial: bool) -> tuple
         shares = [chinese_share(_cut(content, partial).decode(c, "replace")) for c in clean]
         return (clean[1] if shares[1] > shares[0] else clean[0]), 0
     if clean:
-        return clean[0], 0
+        return _chinese_rival(content, clean[0], partial), 0
     return _undeclared(content, fallback=declared or sniffed, partial=partial), 0
+
+
+def _chinese_rival(content: bytes, codec: str, partial: bool) -> str:
+    """The other Chinese codec when a GB label sits on Big5 bytes (or the reverse):
+    both decode cleanly, but only the right one gives common Chinese text."""
+    rivals = {"gb18030": "big5", "big5": "gb18030"}
+    rival = rivals.get(codec)
+    if rival is None or not _strict(content, rival, partial):
+        return codec
+    sample = _cut(content, partial)
+    mine, theirs = (chinese_share(sample.decode(c, "replace")) for c in (codec, rival))
+    return rival if theirs >= _MIN_SCORE and theirs >= mine + _RIVAL_MARGIN else codec
 
 
 def _declared(content_type: str | None) -> str | None:
