@@ -10,7 +10,7 @@ Create Date: 2026-12-02
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -53,7 +53,7 @@ def downgrade() -> None:
 
 
 def _rewrite(
-    table_name: str, fixes: dict[str, Callable[[Any], Any]], json: frozenset[str] | set[str] = set()
+    table_name: str, fixes: dict[str, Callable[[Any], Any]], json: Collection[str] = ()
 ) -> None:
     columns = [sa.column(name, JSON if name in json else sa.Text) for name in fixes]
     table = sa.table(table_name, sa.column("id", sa.BigInteger), *columns)
