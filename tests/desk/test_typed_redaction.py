@@ -64,3 +64,29 @@ def test_notes_tags_and_audit_details_are_redacted(world: World) -> None:
     assert {"tag": "回访[手机号已隐去]"} in details
     assert {"why": ["call [手机号已隐去]"]} in details
     assert PHONE not in repr(details)
+
+
+def test_replies_filed_from_mail_are_redacted(world: World, tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    from yuqing.collect.mail import MailReport, parse_message
+    from yuqing.desk.mail_replies import file_mail_replies
+
+    with world.db.transaction() as session:
+        case_id = cases.open_case(
+            session,
+            world.analyst,
+            title="口罩涨价",
+            department_id=world.health,
+            deadline=utcnow() + timedelta(days=1),
+        ).id
+    message = EmailMessage()
+    message["From"], message["To"] = "responder_health@gov.example", "desk@gov.example"
+    message["Subject"], message["Message-ID"] = f"[督办#{case_id}] 回复", "<m1@gov.example>"
+    message.set_content(f"已约谈商户，店主电话 {PHONE}")
+    parsed = parse_message(message.as_bytes(), origin="test", position="m1")
+    assert isinstance(parsed, MailReport)
+    assert file_mail_replies(world.db, [parsed], tmp_path).filed == 1
+    with world.db.reading() as session:
+        body = session.scalars(select(CaseReply.body)).one()
+    assert body == "已约谈商户，店主电话 [手机号已隐去]"
