@@ -1,7 +1,7 @@
 """Charset detection measured: the own Chinese scoring, charset-normalizer and the
 project's combined decoder, on undeclared bytes.
 
-    .venv/bin/python -m bench.eval_encoding [--data DIR] [--per-set N]
+    .venv/bin/python -m bench.eval_encoding [--data DIR] [--per-set N] [--by-language]
 
 The corpus is generated: real Chinese texts from ``../shared/data`` (DXY news
 titles and summaries, THUCNews headlines, SMP2020 Weibo posts) encoded as UTF-8,
@@ -124,18 +124,19 @@ def main() -> None:
     )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--per-set", type=int, default=60, help="texts drawn per Chinese set")
+    parser.add_argument("--by-language", action="store_true", help="a line per language too")
     args = parser.parse_args()
     corpus = build_corpus(args.data, args.per_set)
     right: dict[tuple[str, str], int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
     for group, _codec, text, content in corpus:
         family = group.split(":", 1)[0]
-        for key in (family, "all"):
+        for key in {family, group, "all"}:
             total[key] += 1
         for name, detector in DETECTORS.items():
             if correct(detector(content), content, text):
-                right[(name, family)] += 1
-                right[(name, "all")] += 1
+                for key in {family, group, "all"}:
+                    right[(name, key)] += 1
     print(f"{len(corpus)} samples, none declaring its charset")
     print(f"{'detector':<20}{'chinese':>16}{'other':>16}{'all':>16}")
     for name in DETECTORS:
@@ -144,6 +145,12 @@ def main() -> None:
             for key in ("chinese", "other", "all")
         ]
         print(f"{name:<20}" + "".join(f"{c:>16}" for c in cells))
+    if args.by_language:
+        groups = sorted(k for k in total if k.startswith("other:"))
+        print(f"{'language':<12}" + "".join(f"{name:>20}" for name in DETECTORS))
+        for group in groups:
+            shares = [right[(name, group)] / total[group] for name in DETECTORS]
+            print(f"{group[6:]:<12}" + "".join(f"{share:>20.0%}" for share in shares))
 
 
 if __name__ == "__main__":

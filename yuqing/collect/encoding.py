@@ -342,7 +342,27 @@ def _guess_chinese(content: bytes) -> str | None:
     best = max(scores, key=lambda codec: scores[codec])  # ties go to gb18030, listed first
     if scores[best] < _MIN_SCORE or _spaced_like_words(sample.decode(best, "replace")):
         return None
+    if best == "gb18030" and _isolated_high_bytes(sample) > _MAX_ISOLATED:
+        return None  # Latin-1 letters paired with ASCII ones, not GBK
     return best
+
+
+_MAX_ISOLATED = 0.5
+
+
+def _isolated_high_bytes(sample: bytes) -> float:
+    """Share of the non-ASCII bytes that stand alone between ASCII bytes. Latin-1
+    text is made of such bytes (the é of "concernée"); in GBK a character is two
+    high bytes. (Not so in Big5, whose trail bytes are often ASCII: only a GB18030
+    reading is judged by this.)"""
+    high = isolated = 0
+    last = len(sample) - 1
+    for i, byte in enumerate(sample):
+        if byte >= 0x80:
+            high += 1
+            if (i == 0 or sample[i - 1] < 0x80) and (i == last or sample[i + 1] < 0x80):
+                isolated += 1
+    return isolated / high if high else 0.0
 
 
 _SPACED = re.compile(r"[^\x00-\x7f] | [^\x00-\x7f]")
