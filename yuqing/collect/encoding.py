@@ -277,10 +277,25 @@ def _guess_other(content: bytes, weak: str | None, partial: bool) -> str | None:
         for name in m.could_be_from_charset
     }
     conventional = _LANGUAGE_CODECS.get(best.language, ()) if evidence else ()
-    for preferred in (weak, *conventional, "cp1252"):
+    preferences = [weak, *conventional, "cp1252"]
+    if "cp1252" in as_good:
+        odd = _not_western(sample.decode("cp1252", "replace"))
+        preferences = [*odd, *(p for p in preferences if p != "cp1252" or not odd)]
+    for preferred in preferences:
         if preferred and preferred in as_good:
             return preferred
     return (normalise_label(best.encoding) or best.encoding) if evidence else None
+
+
+def _not_western(text: str) -> tuple[str, ...]:
+    """Codecs to try before cp1252 when its reading has letters that only betray a
+    misreading: ð þ Ð Þ (Icelandic) stand where cp1254 has ğ ş Ğ Ş; ø beside è ì ù
+    (no language writes both) where cp1250 has ř beside č ě ů."""
+    if any(c in text for c in "ðþÐÞ"):
+        return ("cp1254", "iso8859-9")
+    if "ø" in text and any(c in text for c in "èìùò"):
+        return ("cp1250", "iso8859-2")
+    return ()
 
 
 _MIN_HIGH_BYTES = 8
