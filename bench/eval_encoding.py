@@ -64,6 +64,12 @@ def build_corpus(data: Path, per_set: int, seed: int = 7) -> list[Sample]:
         traditional = to_traditional(text)
         for codec in CHINESE_TRADITIONAL:
             _add(corpus, "chinese", codec, traditional)
+    return corpus + other_corpus()
+
+
+def other_corpus() -> list[Sample]:
+    """The non-Chinese part: the benchmark's own texts, whole and by sentence."""
+    corpus: list[Sample] = []
     for lang, (codecs, paragraphs) in OTHER_TEXTS.items():
         pieces = [*paragraphs, *(s for p in paragraphs for s in _sentences(p))]
         for piece in pieces:
