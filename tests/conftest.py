@@ -17,12 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from yuqing.store.db import Database, normalise_url
 from yuqing.store.migrate import upgrade
 from yuqing.store.models import Base
+
+# Property tests are derandomised (a fixed seed per test) and untimed, so they never
+# fail by chance or on a busy machine; HYPOTHESIS_PROFILE=explore searches afresh.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, database=None)
+hypothesis_settings.register_profile("explore", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 BACKENDS = ("sqlite", "postgresql")
 _backend_results: Counter[tuple[str, str]] = Counter()

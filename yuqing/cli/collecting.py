@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy import select
 
 from yuqing.cli.common import console, err_console, open_database, progress_bar, settings
@@ -159,6 +160,10 @@ def import_file(
     dry_run: Annotated[
         bool, typer.Option(help="Show how the first rows map; store nothing.")
     ] = False,
+    keep_column: Annotated[
+        list[str] | None,
+        typer.Option(help="Unmapped column to keep (redacted) in the item's meta; repeatable."),
+    ] = None,
 ) -> None:
     """Import a platform export or a partner's list; re-importing adds nothing."""
     from yuqing.collect.files import count_records, read_records
@@ -183,7 +188,9 @@ def import_file(
         summary = ingest(
             db,
             info,
-            read_records(path, PRESETS[preset], tz=config.tz, sheet=sheet),
+            read_records(
+                path, PRESETS[preset], tz=config.tz, sheet=sheet, keep_columns=keep_column or ()
+            ),
             secret=config.resolved_secret_key(),
             on_batch=lambda s: bar.advance(task, s.read),
         )
@@ -197,9 +204,11 @@ def _print_dry_run(result: object) -> None:
     console.print("columns: " + ", ".join(result.columns_found))
     console.print("mapping: " + ", ".join(f"{k} ← {v}" for k, v in result.mapping.items()))
     if result.missing_required:
-        console.print("[red]missing required:[/red] " + ", ".join(result.missing_required))
+        console.print(Text("missing required:", style="red"), ", ".join(result.missing_required))
     if result.unmapped_columns:
         console.print("not imported: " + ", ".join(result.unmapped_columns))
+    for note in result.notes:
+        console.print(note)
     table = Table("position", *result.mapping.keys(), "problem")
     for row in result.rows:
         table.add_row(

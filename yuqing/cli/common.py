@@ -1,4 +1,8 @@
-"""What every command shares: settings, the database, one console, progress bars."""
+"""What every command shares: settings, the database, one console, progress bars.
+
+The consoles print with Rich markup off: item texts, file names, error messages
+and everything else from outside may hold "[/]" or "[bold]", which markup would
+either swallow or fail on. Styling goes through ``style=`` or ``Text`` instead."""
 
 from __future__ import annotations
 
@@ -15,8 +19,8 @@ from rich.progress import (
 from yuqing.config import Settings, get_settings
 from yuqing.store.db import Database
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(markup=False)
+err_console = Console(stderr=True, markup=False)
 
 
 def settings() -> Settings:
@@ -35,7 +39,7 @@ def open_database(config: Settings | None = None) -> Database:
 
 def progress_bar() -> Progress:
     return Progress(
-        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),

@@ -104,7 +104,8 @@ def demo(
 
     consumer = Jobs(config, db).consumer()
     consumer.start()
-    console.print(f"\n[bold]demo desk: http://{host}:{port}/[/bold]   (Ctrl-C to stop)")
+    console.print(f"\ndemo desk: http://{host}:{port}/", style="bold", end="")
+    console.print("   (Ctrl-C to stop)")
     try:
         uvicorn.run(create_app(config, db), host=host, port=port, log_config=None, access_log=True)
     finally:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from yuqing.cli import analysing, collecting, desk, network, reports, retention, users
@@ -197,11 +198,11 @@ def main() -> None:
     try:
         app()
     except YuqingError as exc:
-        err_console.print(f"[red]错误[/red] {exc.message}", highlight=False)
+        err_console.print(Text("错误", style="red"), exc.message, highlight=False, soft_wrap=True)
         sys.exit(1)
     except (OperationalError, DBAPIError) as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        err_console.print(f"[red]错误[/red] database: {reason}", highlight=False)
+        err_console.print(Text("错误", style="red"), f"database: {reason}", highlight=False)
         sys.exit(1)
     except KeyboardInterrupt:
         err_console.print("interrupted")
@@ -210,7 +211,8 @@ def main() -> None:
         if os.environ.get("YUQING_DEBUG"):
             raise
         err_console.print(
-            f"[red]内部错误[/red] {type(exc).__name__}: {exc} (YUQING_DEBUG=1 shows the traceback)",
+            Text("内部错误", style="red"),
+            f"{type(exc).__name__}: {exc} (YUQING_DEBUG=1 shows the traceback)",
             highlight=False,
         )
         sys.exit(2)

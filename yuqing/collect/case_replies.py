@@ -27,6 +27,7 @@ from yuqing.store.models import (
     UserRole,
 )
 from yuqing.text.references import case_reference
+from yuqing.text.typed import typed
 
 STORED, DUPLICATE = "stored", "duplicate"
 
@@ -81,7 +82,7 @@ def _store(session: Session, message: MailReport, case: Case, sender: User, fold
     answer = CaseReply(
         case_id=case.id,
         author_id=sender.id,
-        body=message.body.strip(),
+        body=typed(message.body),  # redacted like a reply typed on the web
         via="email",
         external_id=message.message_id[:300],
     )

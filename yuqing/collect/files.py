@@ -9,9 +9,9 @@ column missing) raises ``BadInput``, and it does so before any record is read.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,14 +24,19 @@ from yuqing.collect.tables import (
     Row,
     blank,
     count_lines,
+    csv_encoding,
     load_workbook,
     open_source,
+    table_cells,
+    unique_headers,
     worksheet,
 )
 from yuqing.errors import BadInput
 
 RAW_LIMIT = 500  # characters of the offending record kept in a Rejected
 EXTRA_COLUMNS, EXTRA_VALUE_LIMIT = 20, 200  # unmapped values kept in meta["extra"]
+MAX_TITLE_ROWS = 3  # non-blank rows above the header tried as its place
+BLANK_ROWS_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -48,24 +53,42 @@ class DryRun:
     unmapped_columns: list[str]
     missing_required: list[str]
     rows: list[DryRunRow]
+    # what else the reader did: the encoding it read a CSV with, a title row
+    # passed over above the header, blank rows skipped
+    notes: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- public API
 
 
 def read_records(
-    path: Path, preset: Preset, *, tz: ZoneInfo, sheet: str | None = None
+    path: Path,
+    preset: Preset,
+    *,
+    tz: ZoneInfo,
+    sheet: str | None = None,
+    reference: datetime | None = None,
+    keep_columns: Collection[str] = (),
 ) -> Iterator[RawItem | Rejected]:
     """The records of an export, each a RawItem or a Rejected, in file order.
 
-    Raises BadInput at once (before iterating) for an unreadable file or one that
-    lacks a required column.
+    Relative times ("5分钟前", "昨天 09:30") count back from ``reference``, the time
+    the export was made (default: the file's modification time). Columns the
+    preset does not map are dropped unless named in ``keep_columns`` (then kept,
+    redacted, in ``meta["extra"]``). Raises BadInput at once (before iterating)
+    for an unreadable file or one that lacks a required column.
     """
-    headers, rows = open_source(path, sheet)
+    skip, _notes = _title_rows(path, preset, sheet)
+    headers, rows = open_source(path, sheet, skip)
     missing = p.missing_required(p.resolve_columns(preset, headers)) if headers is not None else []
     if missing:
         raise BadInput(_missing_message(path, preset, missing, headers or []))
-    return _records(path, rows(), _Converter(path, preset, tz))
+    converter = _Converter(path, preset, tz, reference or _made_at(path), keep_columns)
+    return _records(path, rows(), converter)
+
+
+def _made_at(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
 
 def count_records(path: Path, *, sheet: str | None = None) -> int | None:
@@ -89,14 +112,21 @@ def count_records(path: Path, *, sheet: str | None = None) -> int | None:
 
 
 def dry_run(
-    path: Path, preset: Preset, *, tz: ZoneInfo, rows: int = 5, sheet: str | None = None
+    path: Path,
+    preset: Preset,
+    *,
+    tz: ZoneInfo,
+    rows: int = 5,
+    sheet: str | None = None,
+    reference: datetime | None = None,
 ) -> DryRun:
     """What importing would do: the column mapping and the first ``rows`` records
     as they would be stored, or why each would be rejected. Never raises for a
     missing column; that is reported in ``missing_required``."""
-    headers, rows_of = open_source(path, sheet)
+    skip, notes = _title_rows(path, preset, sheet)
+    headers, rows_of = open_source(path, sheet, skip)
     mapping = p.resolve_columns(preset, headers or [])
-    converter = _Converter(path, preset, tz)
+    converter = _Converter(path, preset, tz, reference or _made_at(path), ())
     shown: list[DryRunRow] = []
     for position, values, problem, _raw in rows_of():
         if len(shown) >= rows:
@@ -111,7 +141,56 @@ def dry_run(
     found = headers or []
     unmapped = [h for h in found if h not in mapping.values()]
     missing = p.missing_required(mapping) if headers is not None else []
-    return DryRun(found, mapping, unmapped, missing, shown)
+    return DryRun(found, mapping, unmapped, missing, shown, _notes(path, sheet, notes))
+
+
+def _title_rows(path: Path, preset: Preset, sheet: str | None) -> tuple[int, list[str]]:
+    """How many non-blank rows above the header are a title, and a note saying so.
+    The header is the first of the first rows that names every required column;
+    when none does, the first row (and the missing columns are reported)."""
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        return 0, []
+    first: list[tuple[str, list[Any]]] = []
+    for position, cells in table_cells(path, sheet):
+        if cells is not None and not all(blank(v) for v in cells):
+            first.append((position, cells))
+            if len(first) > MAX_TITLE_ROWS:
+                break
+    for index, (position, cells) in enumerate(first):
+        if not p.missing_required(p.resolve_columns(preset, unique_headers(cells))):
+            if index == 0:
+                return 0, []
+            titles = "; ".join(
+                f"{pos} 「{_short(' '.join(str(v) for v in row if not blank(v)))}」"
+                for pos, row in first[:index]
+            )
+            return index, [f"title above the header, not imported: {titles}; header: {position}"]
+    return 0, []
+
+
+def _notes(path: Path, sheet: str | None, notes: list[str]) -> list[str]:
+    if path.suffix.lower() == ".csv":
+        notes = [f"encoding: {csv_encoding(path)}", *notes]
+    blanks = _blank_rows(path, sheet)
+    if blanks:
+        more = " …" if len(blanks) > BLANK_ROWS_SHOWN else ""
+        shown = ", ".join(blanks[:BLANK_ROWS_SHOWN]) + more
+        notes.append(f"{len(blanks)} blank row(s) skipped: {shown}")
+    return notes
+
+
+def _blank_rows(path: Path, sheet: str | None) -> list[str]:
+    """Positions of blank rows between rows with data (a sheet's padding after its
+    last row is no blank row)."""
+    found: list[str] = []
+    pending: list[str] = []
+    for position, cells in table_cells(path, sheet):
+        if cells is not None and all(blank(v) for v in cells):
+            pending.append(position)
+        else:
+            found.extend(pending)
+            pending = []
+    return found
 
 
 # ---------------------------------------------------------------- conversion
@@ -121,9 +200,17 @@ class _Converter:
     """Turns one record's values into a RawItem, remembering the column plan per
     set of keys (JSONL lines may differ; CSV/XLSX rows never do)."""
 
-    def __init__(self, path: Path, preset: Preset, tz: ZoneInfo) -> None:
+    def __init__(
+        self,
+        path: Path,
+        preset: Preset,
+        tz: ZoneInfo,
+        reference: datetime,
+        keep_columns: Collection[str],
+    ) -> None:
         self.origin, self.file = str(path), path.name
         self.preset, self.tz, self.date_formats = preset, tz, preset.date_formats
+        self.reference, self.keep = reference, frozenset(keep_columns)
         self._plans: dict[tuple[str, ...], dict[str, str]] = {}
 
     def plan(self, values: dict[str, Any]) -> dict[str, str]:
@@ -145,7 +232,11 @@ class _Converter:
             value: object
             try:
                 if name == "published_at":
-                    value = None if blank(raw) else p.parse_date(raw, self.tz, self.date_formats)
+                    value = (
+                        None
+                        if blank(raw)
+                        else p.parse_date(raw, self.tz, self.date_formats, self.reference)
+                    )
                 else:
                     value = p.parse_count(raw) if name in p.COUNT_FIELDS else _text(raw)
             except BadInput as exc:
@@ -188,9 +279,9 @@ class _Converter:
         if problems:
             return Rejected(self.origin, position, "; ".join(problems), _raw_text(raw))
         meta: dict[str, Any] = {"import": {"preset": self.preset.name, "file": self.file}}
-        extra = _extra(values, set(plan.values()))
+        extra = _extra(values, set(plan.values()), self.keep)
         if extra:
-            meta["extra"] = extra
+            meta["extra"] = extra  # redacted with the text when the item is stored
         fields.setdefault("body", "")  # a title-only record (an article list) has no body
         return RawItem(
             **fields, kind=self.preset.kind, meta=meta, origin=self.origin, position=position
@@ -227,12 +318,14 @@ def _text(raw: object) -> str | None:
     raise BadInput(f"{_short(raw)} is not text")
 
 
-def _extra(values: dict[str, Any], used: set[str]) -> dict[str, Any]:
+def _extra(values: dict[str, Any], used: set[str], keep: frozenset[str]) -> dict[str, Any]:
+    """Unmapped values of the columns configured to be kept; the others are
+    dropped: an export's spare columns hold phone numbers and profile links."""
     extra: dict[str, Any] = {}
     for key, value in values.items():
-        if key not in used and not blank(value) and len(extra) < EXTRA_COLUMNS:
-            keep = isinstance(value, bool | int | float)  # JSON-safe as they are
-            extra[key] = value if keep else _short(value, EXTRA_VALUE_LIMIT)
+        if key in keep and key not in used and not blank(value) and len(extra) < EXTRA_COLUMNS:
+            as_is = isinstance(value, bool | int | float)  # JSON-safe as they are
+            extra[key] = value if as_is else _short(value, EXTRA_VALUE_LIMIT)
     return extra
 
 

@@ -17,9 +17,11 @@ Two levels of refusal:
 
 * internal addresses (loopback, RFC 1918, fc00::/7, link-local, carrier-grade
   NAT) are refused unless the fetch is allow-listed (``allow_private=True``);
-* cloud metadata addresses, unspecified, multicast and reserved addresses are
-  refused always, allow-list or not — no intranet source lives there, and the
-  metadata service hands out credentials.
+* cloud metadata addresses and names, and the rest of the IANA special-purpose
+  registries (unspecified, multicast, documentation, benchmarking, protocol
+  assignments, IPv4-compatible IPv6, reserved) are refused always, allow-list or
+  not — no intranet source lives there, and the metadata service hands out
+  credentials. The lists are explicit: ``ipaddress.is_global`` is never asked.
 """
 
 from __future__ import annotations
@@ -37,19 +39,31 @@ from yuqing.errors import BadInput, SourceUnreachable
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-# Cloud instance metadata services (AWS/GCP/Azure/OpenStack/Oracle, AWS ECS and
-# EKS credential agents, AWS IPv6, Alibaba Cloud). Several sit inside link-local
-# or CGNAT ranges that an allow-listed fetch may reach, hence their own class.
+# Cloud instance metadata services and their agents: AWS/GCP/Azure/OpenStack/
+# Huawei/Baidu (169.254.169.254), AWS ECS and EKS credential agents, AWS's IPv6
+# endpoint, AWS DNS and time, Alibaba Cloud, Tencent Cloud, Oracle Cloud, Azure's
+# WireServer (a public-looking address). Several sit inside link-local or CGNAT
+# ranges that an allow-listed fetch may reach, hence their own class, never lifted.
 METADATA_ADDRESSES: frozenset[IPAddress] = frozenset(
     ipaddress.ip_address(a)
     for a in (
         "169.254.169.254",
+        "169.254.169.253",
+        "169.254.169.123",
         "169.254.170.2",
         "169.254.170.23",
+        "169.254.0.23",
         "fd00:ec2::254",
+        "fd00:ec2::253",
+        "fd00:ec2::123",
         "fd00:ec2::23",
         "100.100.100.200",
+        "192.0.0.192",
+        "168.63.129.16",
     )
+)
+METADATA_NAMES = frozenset(
+    {"metadata", "metadata.google.internal", "metadata.tencentyun.com", "instance-data"}
 )
 
 _Nets = tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
@@ -59,11 +73,9 @@ def _nets(*cidrs: str) -> _Nets:
     return tuple(ipaddress.ip_network(c) for c in cidrs)
 
 
-# Never lifted. Checked before _INTERNAL (``::`` lies in ::/8 with ::1).
-_NOWHERE: tuple[tuple[str, _Nets], ...] = (
-    ("an unspecified address", _nets("0.0.0.0/8", "::/128")),
-    ("a multicast address", _nets("224.0.0.0/4", "ff00::/8")),
-)
+# The IANA special-purpose address registries (IPv4 and IPv6), spelt out rather
+# than left to ``ipaddress.is_global``, whose answer changes between Python
+# versions (3.11 calls 192.0.0.192, a metadata address, global).
 # Lifted for allow-listed sources (intranet servers, the demo's local feed server).
 _INTERNAL: tuple[tuple[str, _Nets], ...] = (
     ("a loopback address", _nets("127.0.0.0/8", "::1/128")),
@@ -74,9 +86,35 @@ _INTERNAL: tuple[tuple[str, _Nets], ...] = (
     ("a link-local address", _nets("169.254.0.0/16", "fe80::/10")),
     ("a carrier-grade NAT address", _nets("100.64.0.0/10")),
 )
-# Never lifted; checked after _INTERNAL. ::/8 is here for the deprecated
-# IPv4-compatible forms (::7f00:1), which is_global does not flag.
-_RESERVED = _nets("240.0.0.0/4", "::/8", "100::/64", "2001:db8::/32")
+# Never lifted: nothing worth collecting lives there, whatever the allow-list says.
+_NOWHERE: tuple[tuple[str, _Nets], ...] = (
+    ("an unspecified address", _nets("0.0.0.0/8", "::/128")),
+    ("a multicast address", _nets("224.0.0.0/4", "ff00::/8")),
+    ("a broadcast address", _nets("255.255.255.255/32")),
+    (
+        "a special-purpose address",
+        _nets(
+            "192.0.0.0/24",  # IETF protocol assignments (192.0.0.192 is Oracle's metadata)
+            "192.31.196.0/24",  # AS112
+            "192.52.193.0/24",  # AMT
+            "192.88.99.0/24",  # 6to4 relay anycast
+            "192.175.48.0/24",  # AS112 direct delegation
+            "198.18.0.0/15",  # benchmarking
+            "240.0.0.0/4",  # reserved
+            "::/96",  # IPv4-compatible IPv6 (deprecated: ::7f00:1 is no address to fetch)
+            "64:ff9b:1::/48",  # local-use NAT64
+            "100::/64",  # discard-only
+            "2001::/23",  # IETF protocol assignments, Teredo included
+            "5f00::/16",  # SRv6 SIDs
+        ),
+    ),
+    (
+        "a documentation address",
+        _nets("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32", "3fff::/20"),
+    ),
+)
+# IPv6 outside global unicast (2000::/3) is unassigned or special: refused.
+_GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
@@ -110,15 +148,14 @@ def classify(ip: IPAddress) -> Verdict:
         ip = ipaddress.IPv6Address(ip.compressed.split("%", 1)[0])
     if ip in METADATA_ADDRESSES:
         return Verdict("a cloud metadata address", public=False, liftable=False)
-    for kind, nets in _NOWHERE:
-        if any(ip in net for net in nets):
-            return Verdict(kind, public=False, liftable=False)
+    # _INTERNAL first: ::1 lies inside ::/96, the IPv4-compatible block.
     for kind, nets in _INTERNAL:
         if any(ip in net for net in nets):
             return Verdict(kind, public=False, liftable=True)
-    if any(ip in net for net in _RESERVED) or not ip.is_global:
-        # Also documentation, benchmarking, IETF protocol ranges and the like:
-        # nothing worth collecting lives there.
+    for kind, nets in _NOWHERE:
+        if any(ip in net for net in nets):
+            return Verdict(kind, public=False, liftable=False)
+    if isinstance(ip, ipaddress.IPv6Address) and ip not in _GLOBAL_UNICAST:
         return Verdict("a reserved address", public=False, liftable=False)
     return Verdict("a public address", public=True, liftable=True)
 
@@ -166,7 +203,10 @@ def parse_ip_literal(host: str) -> IPAddress | None:
 
 
 def check_literal_host(host: str, allow_private: bool) -> None:
-    """Refuse a URL host that is an address the guard would not connect to."""
+    """Refuse a URL host that is an address the guard would not connect to, or the
+    name of a cloud metadata service."""
+    if host.strip("[]").rstrip(".").lower() in METADATA_NAMES:
+        raise SourceUnreachable(f"{host}, a cloud metadata service: refused for every source")
     ip = parse_ip_literal(host)
     if ip is not None:
         check_address(host, ip, allow_private)

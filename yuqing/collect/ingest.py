@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from yuqing.collect.keys import content_hash, ingest_key
 from yuqing.collect.records import RawItem, Record, Rejected
@@ -82,17 +83,19 @@ def prepare_row(
     for name in ("likes", "reposts", "comments", "views"):
         if getattr(record, name) < 0:
             raise BadInput(f"negative {name} count")
+    meta, meta_counts = _redacted_meta(record.meta)
     norm = matching_form(f"{title}\n{body}" if title else body)
     digest = content_hash(norm)
+    link = web_link(record.url)
     author, is_outlet = _author(record.author, source, secret)
     return {
         "source_id": source.id,
         "unit_id": record.unit_id,
         "kind": record.kind,
         "ingest_key": ingest_key(
-            source_id=source.id, url=record.url, platform_id=record.platform_id, digest=digest
+            source_id=source.id, url=link, platform_id=record.platform_id, digest=digest
         ),
-        "url": record.url,
+        "url": link,
         "platform_id": record.platform_id,
         "content_hash": digest,
         "title": title,
@@ -104,12 +107,12 @@ def prepare_row(
         "author_is_outlet": is_outlet,
         "published_at": published,
         "collected_at": collected_at,
-        "meta": record.meta,
+        "meta": meta,
         "likes": record.likes,
         "reposts": record.reposts,
         "comments": record.comments,
         "views": record.views,
-        "pii": _pii_counts(body_redaction, title_redaction),
+        "pii": _merge(_pii_counts(body_redaction, title_redaction), meta_counts),
         "privacy_lead": body_redaction.is_privacy_lead,
     }
 
@@ -120,6 +123,41 @@ def _pii_counts(body: Redaction, title: Redaction | None) -> dict[str, int]:
     for kind, count in (title.counts if title else {}).items():
         counts[kind] = counts.get(kind, 0) + count
     return counts
+
+
+def web_link(url: str | None) -> str | None:
+    """``url`` when it is an http(s) link with a host, else None: a feed entry or an
+    export cell holding ``javascript:`` or ``data:`` must never become a link."""
+    if not url:
+        return None
+    link = clean(url)
+    parts = urlsplit(link)
+    return link if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+
+
+def _redacted_meta(meta: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
+    """``meta`` with the text values of ``extra`` (an export's spare columns)
+    cleaned and redacted like the text, and the kinds of data removed."""
+    extra = meta.get("extra")
+    if not isinstance(extra, dict) or not extra:
+        return meta, {}
+    counts: dict[str, int] = {}
+    redacted: dict[str, Any] = {}
+    for key, value in extra.items():
+        name = redact(clean(str(key))).text
+        if isinstance(value, bool) or value is None:
+            redacted[name] = value
+            continue
+        # numbers too: a phone number read from JSON or a sheet is an int
+        done = redact(clean(value if isinstance(value, str) else str(value)))
+        keep_number = isinstance(value, int | float) and not done.counts
+        redacted[name] = value if keep_number else done.text
+        counts = _merge(counts, done.counts)
+    return {**meta, "extra": redacted}, counts
+
+
+def _merge(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+    return {k: a.get(k, 0) + b.get(k, 0) for k in {**a, **b}}
 
 
 def _author(name: str | None, source: SourceInfo, secret: str) -> tuple[str | None, bool]:

@@ -26,6 +26,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Protocol
 
+from yuqing.collect.encoding import decode_labelled
 from yuqing.collect.records import Rejected
 from yuqing.errors import ConfigError, SourceUnreachable
 
@@ -36,13 +37,6 @@ ZERO_REPORT_PHRASES = ("今日无情况", "无情况", "零报告", "无舆情",
 ZERO_BODY_MAX_CHARS = 120
 IMAP_TIMEOUT_S = 30
 
-# Labels Chinese clients send, and the codecs that decode everything they mean.
-_SUPERSETS = {
-    **dict.fromkeys(("gb2312", "gbk", "x-gbk", "cp936", "euc-cn", "gb_2312-80"), ("gb18030",)),
-    **dict.fromkeys(("big5", "x-big5", "big5-hkscs", "cp950"), ("cp950", "big5hkscs")),
-}
-# Labels many clients send by default whatever the text is.
-_WEAK = frozenset({"us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "windows-1252"})
 _REPLY_MARKER = re.compile(
     r"^\s*(-{2,}\s*(原始邮件|Original Message)\s*-{2,}|在.{0,100}写道[:：]|On .{0,200}wrote:)\s*$",
     re.IGNORECASE,
@@ -346,18 +340,9 @@ def _attachments(msg: Message) -> list[MailAttachment]:
 
 
 def decode_bytes(data: bytes, charset: str | None) -> str:
-    """Text from bytes under a charset label that may be wrong, narrow or missing."""
-    label = (charset or "").strip().strip("\"'").lower()
-    if label in _WEAK or label in ("", "unknown-8bit"):
-        codecs: tuple[str, ...] = ("utf-8", "gb18030")
-    else:
-        codecs = (*_SUPERSETS.get(label, (label,)), "utf-8", "gb18030")
-    for codec in codecs:
-        try:
-            return data.decode(codec)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return data.decode("utf-8", "replace")
+    """Text from bytes under a charset label that may be wrong, narrow or missing:
+    the project's one decoder (``yuqing.collect.encoding``) judges the label."""
+    return decode_labelled(data, charset)
 
 
 def decode_text_header(value: str | Header | None) -> str:

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yuqing.collect.ingest import SourceInfo, prepare_row
+from yuqing.collect.ingest import SourceInfo, prepare_row, web_link
 from yuqing.collect.records import RawItem
+from yuqing.errors import BadInput
 from yuqing.store.items import insert_new_items
 from yuqing.store.models import AuditEntry, Item, Source, SourceKind
 from yuqing.store.types import utcnow
@@ -37,7 +38,10 @@ def add_manual_item(
     published_at: datetime | None = None,
 ) -> tuple[int, bool]:
     """Store one pasted item; returns (item id, whether it was new). The same link or
-    text pasted twice gives the stored item back instead of a copy."""
+    text pasted twice gives the stored item back instead of a copy. Only an http(s)
+    link is stored as one: ``javascript:`` or ``data:`` is refused (BadInput)."""
+    if url and web_link(url) is None:
+        raise BadInput(f"链接只能是 http:// 或 https:// 开头的网址，不能是 {url[:80]!r}")
     info = SourceInfo.of(manual_source(session))
     record = RawItem(
         body=text,

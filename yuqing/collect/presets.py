@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qs, urlsplit
 
+from yuqing.collect.relative_time import parse_relative
 from yuqing.errors import BadInput
 
 COUNT_FIELDS = ("likes", "reposts", "comments", "views")
@@ -246,16 +247,24 @@ _EXCEL_EPOCH = datetime(1899, 12, 30)
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100  # outside this a "date" is a misread column
 
 
-def parse_date(value: object, tz: tzinfo, formats: tuple[str, ...] = ()) -> datetime:
+def parse_date(
+    value: object,
+    tz: tzinfo,
+    formats: tuple[str, ...] = (),
+    reference: datetime | None = None,
+) -> datetime:
     """An aware publication time; naive values are taken to be in ``tz``.
 
     Accepts datetime/date cells, "2026-11-16 09:30[:15]", "2026/11/16 09:30",
     "2026年11月16日 09:30", ISO 8601 with offset, "20261116", epoch seconds or
-    milliseconds, Excel serial days, and any strptime ``formats`` given.
-    Raises BadInput for anything else.
+    milliseconds, Excel serial days, and any strptime ``formats`` given; with a
+    ``reference`` (when the export was made) also "刚刚", "5分钟前", "今天 08:00",
+    "昨天 09:30" and "11-16 09:30". Raises BadInput for anything else.
     """
     try:
         result = _parse_date(value, tz, formats)
+        if result is None and reference is not None and isinstance(value, str):
+            result = parse_relative(_folded(value), reference, tz)
     except (ValueError, OverflowError, OSError) as exc:
         raise BadInput(f"{_show(value)} is not a date") from exc
     if result is None:
@@ -276,11 +285,9 @@ def _parse_date(value: object, tz: tzinfo, formats: tuple[str, ...]) -> datetime
         return _from_number(float(value), tz)
     if not isinstance(value, str):
         return None
-    text = value.strip()
+    text = _folded(value)
     if len(text) > 64:  # no date is this long; also bounds the regex's work
         return None
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
     if text.isdigit():
         return _from_digits(text, tz)
     match = _DATE_RE.fullmatch(text)
@@ -298,6 +305,11 @@ def _parse_date(value: object, tz: tzinfo, formats: tuple[str, ...]) -> datetime
             continue
         return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
     return None
+
+
+def _folded(value: str) -> str:
+    text = value.strip()[:65]
+    return text if text.isascii() else unicodedata.normalize("NFKC", text).strip()
 
 
 def _from_match(match: re.Match[str], tz: tzinfo) -> datetime:

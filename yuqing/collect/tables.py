@@ -1,5 +1,7 @@
 """The file formats of platform exports, as rows of values by column: JSONL (nested
-objects flattened to dotted names), CSV (UTF-8 or GB18030, comma or tab) and XLSX.
+objects flattened to dotted names), CSV (any encoding the project's decoder
+recognises — UTF-8, GB18030, Big5, Latin-1… — comma or tab; LF, CRLF or CR-only
+line ends) and XLSX.
 
 Every reader streams and never raises for one bad row: it hands the row on with the
 reason it is unreadable, and ``yuqing.collect.files`` turns that into a Rejected.
@@ -10,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +21,7 @@ from typing import Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from yuqing.collect.encoding import detect
 from yuqing.collect.zipcheck import check_zip_sizes
 from yuqing.errors import BadInput
 
@@ -39,17 +43,45 @@ def blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
-def open_source(path: Path, sheet: str | None) -> Source:
+def open_source(path: Path, sheet: str | None, header_skip: int = 0) -> Source:
+    """The file's header and rows. In a table, ``header_skip`` non-blank rows above
+    the header (a title such as "XX市舆情导出 11月") are passed over."""
+    _check_type(path)
     suffix = path.suffix.lower()
-    if not path.is_file():
-        raise BadInput(f"{path}: no such file")
     if suffix in JSONL_SUFFIXES:
         return _jsonl_source(path)
     if suffix == ".csv":
-        return _csv_source(path)
-    if suffix == ".xlsx":
-        return _xlsx_source(path, sheet)
-    raise BadInput(f"{path}: unsupported file type {suffix or '(none)'}; use .jsonl, .csv or .xlsx")
+        return _csv_source(path, header_skip)
+    return _xlsx_source(path, sheet, header_skip)
+
+
+def _check_type(path: Path) -> None:
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise BadInput(f"{path}: no such file")
+    if suffix not in JSONL_SUFFIXES and suffix not in (".csv", ".xlsx"):
+        kind = suffix or "(none)"
+        raise BadInput(f"{path}: unsupported file type {kind}; use .jsonl, .csv or .xlsx")
+
+
+def table_cells(path: Path, sheet: str | None) -> Iterator[tuple[str, list[Any] | None]]:
+    """A CSV's or sheet's rows as they are, blank ones included (nothing for JSONL):
+    what a dry run looks at to find title and blank rows."""
+    _check_type(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        cells = _csv_cells(path, *_sniff_csv(path))
+    elif suffix == ".xlsx":
+        cells = _xlsx_cells(path, _sheet_name(path, sheet))
+    else:
+        return
+    for position, row, _problem in cells:
+        yield position, None if row is None else list(row)
+
+
+def csv_encoding(path: Path) -> str:
+    """The codec a CSV file is read with."""
+    return _sniff_csv(path)[0]
 
 
 def _jsonl_source(path: Path) -> Source:
@@ -105,32 +137,36 @@ def _flatten_into(obj: dict[str, Any], prefix: str, out: dict[str, Any], depth: 
             out[f"{prefix}{key}"] = value
 
 
-def _csv_source(path: Path) -> Source:
+def _csv_source(path: Path, skip: int) -> Source:
     encoding, delimiter = _sniff_csv(path)
-    header = _table_header(_csv_cells(path, encoding, delimiter))
-    return header, lambda: _csv_rows(path)
+    header = _table_header(_csv_cells(path, encoding, delimiter), skip)
+    return header, lambda: _csv_rows(path, skip)
 
 
-def _csv_rows(path: Path) -> Iterator[Row]:
-    return _table_rows(_csv_cells(path, *_sniff_csv(path)), strict_width=True)
+def _csv_rows(path: Path, skip: int) -> Iterator[Row]:
+    return _table_rows(_csv_cells(path, *_sniff_csv(path)), strict_width=True, skip=skip)
 
 
 def _sniff_csv(path: Path) -> tuple[str, str]:
-    """Encoding (UTF-8 with or without BOM, else GB18030 as Chinese Excel writes)
-    and delimiter (tab-separated "CSV" is common from Excel's Unicode export)."""
+    """Encoding (by the project's one decoder: BOM, UTF-8, GB18030 or Big5 by
+    scoring, charset-normalizer for other languages) and delimiter (tab-separated
+    "CSV" is common from Excel's Unicode export)."""
     with path.open("rb") as fh:
         sample = fh.read(1 << 16)
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
+    # a UTF-8 file with a stray bad byte is still UTF-8: that row alone is rejected
+    if not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and _mostly_utf8(sample):
+        encoding = "utf-8-sig"
     else:
-        # GBK read as UTF-8 fails on nearly every character; a UTF-8 file with a
-        # stray bad byte fails rarely, and that row alone is rejected later
-        text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=False)
-        bad = text.count("\ufffd")
-        good = sum(1 for ch in text if ch > "\x7f") - bad
-        encoding = "utf-8-sig" if good >= 2 * bad else "gb18030"
-    first = sample.decode(encoding, "replace").split("\n", 1)[0]
+        encoding = detect(sample)
+    first = re.split("\r\n|\r|\n", sample.decode(encoding, "replace"), maxsplit=1)[0]
     return encoding, "\t" if first.count("\t") > first.count(",") else ","
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=False)
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ch > "\x7f") - bad
+    return good >= 2 * bad  # GBK or Latin-1 read as UTF-8 fails on nearly every character
 
 
 # A table row before mapping: position, cells (None when unreadable), the problem.
@@ -163,22 +199,28 @@ def _csv_problem(row: list[str], lines: int) -> str | None:
     return None
 
 
-def _table_header(cells: Iterator[_Cells]) -> list[str] | None:
+def _table_header(cells: Iterator[_Cells], skip: int = 0) -> list[str] | None:
     for _position, row, _problem in cells:
         if row is not None and not all(blank(v) for v in row):
-            return _unique_headers(row)
+            if skip <= 0:
+                return unique_headers(row)
+            skip -= 1
     return None
 
 
-def _table_rows(cells: Iterator[_Cells], *, strict_width: bool) -> Iterator[Row]:
+def _table_rows(cells: Iterator[_Cells], *, strict_width: bool, skip: int = 0) -> Iterator[Row]:
     """Rows as values by header. Cells beyond the header mean a misaligned CSV
-    record (rejected) but a note typed beside a sheet (kept, by column letter)."""
+    record (rejected) but a note typed beside a sheet (kept, by column letter).
+    ``skip`` non-blank rows above the header are title rows, passed over."""
     headers: list[str] | None = None
     for position, row, problem in cells:
         if row is not None and all(blank(v) for v in row):
             continue
+        if headers is None and skip > 0:
+            skip -= 1
+            continue
         if headers is None and row is not None and problem is None:
-            headers = _unique_headers(row)
+            headers = unique_headers(row)
         elif row is None or problem is not None or headers is None:
             yield position, None, problem or "unreadable row before the header", row or ""
         elif strict_width and any(not blank(v) for v in row[len(headers) :]):
@@ -192,7 +234,7 @@ def _table_rows(cells: Iterator[_Cells], *, strict_width: bool) -> Iterator[Row]
             yield position, values, None, row
 
 
-def _unique_headers(row: list[Any] | tuple[Any, ...]) -> list[str]:
+def unique_headers(row: list[Any] | tuple[Any, ...]) -> list[str]:
     """Header names as strings, blank ones named by position, repeats numbered;
     trailing blanks dropped (read-only sheets pad every row to the widest)."""
     cells = list(row)
@@ -232,14 +274,18 @@ def worksheet(workbook: Any, path: Path, sheet: str | None) -> Any:
     return workbook.worksheets[0]
 
 
-def _xlsx_source(path: Path, sheet: str | None) -> Source:
+def _sheet_name(path: Path, sheet: str | None) -> str:
     workbook = load_workbook(path)
     try:
-        name = worksheet(workbook, path, sheet).title
+        return str(worksheet(workbook, path, sheet).title)
     finally:
         workbook.close()
-    header = _table_header(_xlsx_cells(path, name))
-    return header, lambda: _table_rows(_xlsx_cells(path, name), strict_width=False)
+
+
+def _xlsx_source(path: Path, sheet: str | None, skip: int) -> Source:
+    name = _sheet_name(path, sheet)
+    header = _table_header(_xlsx_cells(path, name), skip)
+    return header, lambda: _table_rows(_xlsx_cells(path, name), strict_width=False, skip=skip)
 
 
 def _xlsx_cells(path: Path, sheet: str) -> Iterator[_Cells]:
@@ -253,9 +299,12 @@ def _xlsx_cells(path: Path, sheet: str) -> Iterator[_Cells]:
 
 
 def count_lines(path: Path) -> int:
+    """Lines ended by LF, CRLF or a lone CR (old Mac exports), and a last one unended."""
     lines, last = 0, b"\n"
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 20):
-            lines += chunk.count(b"\n")
+            if last == b"\r" and chunk.startswith(b"\n"):
+                lines -= 1  # a CRLF split across two chunks is one line end
+            lines += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
             last = chunk[-1:]
-    return lines + (last != b"\n")
+    return lines + (last not in (b"\n", b"\r"))

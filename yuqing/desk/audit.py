@@ -1,4 +1,5 @@
-"""The desk's audit trail: every change a person makes is one AuditEntry."""
+"""The desk's audit trail: every change a person makes is one AuditEntry. Its
+details are typed text too (a note, an outcome, a search): redacted as stored."""
 
 from __future__ import annotations
 
@@ -24,6 +25,6 @@ def audit(
             action=action,
             object_type=object_type,
             object_id=None if object_id is None else str(object_id),
-            detail=detail,
+            detail=detail,  # redacted as it is set (yuqing.text.typed)
         )
     )

@@ -34,6 +34,7 @@ from yuqing.store.models import (
     WatchRule,
 )
 from yuqing.store.types import utcnow
+from yuqing.text.typed import typed
 
 DESK_ROLES = frozenset({Role.ADMIN, Role.ANALYST, Role.EDITOR, Role.SIGNER})
 STATUS_LABELS = {
@@ -112,7 +113,7 @@ def open_case(
     event_id: int | None = None,
     kind: str = "concern",
 ) -> Case:
-    title = title.strip()
+    title, description = typed(title), typed(description)  # personal data never stored
     if not title:
         raise BadInput("督办事项需要标题")
     unit = session.get(Unit, department_id)
@@ -127,7 +128,7 @@ def open_case(
     case = Case(
         title=title[:500],
         kind=kind if kind in KIND_LABELS else "concern",
-        description=description.strip() or None,
+        description=description or None,
         item_id=item_id,
         event_id=event_id,
         department_id=department_id,
@@ -207,7 +208,7 @@ def reply(
 ) -> CaseReply:
     """A department's answer (text and files); the case counts as replied."""
     case = get_case(session, viewer, case_id)
-    body = body.strip()
+    body = typed(body)
     if not body and not uploads:
         raise BadInput(f"督办事项 {case_id} 的回复不能为空")
     if case.status == CaseStatus.CLOSED.value:
@@ -247,7 +248,7 @@ def close_case(session: Session, user_id: int, case_id: int, outcome: str) -> Ca
         raise NotFound(f"督办事项 {case_id} 不存在")
     if case.status == CaseStatus.CLOSED.value:
         raise Conflict(f"督办事项 {case_id} 已办结")
-    outcome = outcome.strip()
+    outcome = typed(outcome)
     if not outcome:
         raise BadInput(f"办结督办事项 {case_id} 需要填写办理结果")
     case.status = CaseStatus.CLOSED.value

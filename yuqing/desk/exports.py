@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -75,12 +76,22 @@ def to_csv(table: Table) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+# Characters XML 1.0 cannot carry (C0 controls but tab and line ends, lone
+# surrogates, U+FFFE/U+FFFF): one of them in a post made the whole workbook fail.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xlsx_cell(value: Any) -> Any:
+    value = _cell(value)
+    return _NOT_XML.sub("", value) if isinstance(value, str) else value
+
+
 def to_xlsx(table: Table) -> bytes:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(table.name[:31])
-    sheet.append(list(table.columns))
+    sheet = book.create_sheet(_NOT_XML.sub("", table.name)[:31])
+    sheet.append([_xlsx_cell(c) for c in table.columns])
     for row in table.rows:
-        sheet.append([_cell(v) for v in row])
+        sheet.append([_xlsx_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

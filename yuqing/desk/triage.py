@@ -27,6 +27,7 @@ from yuqing.store.models import (
     User,
 )
 from yuqing.store.types import utcnow
+from yuqing.text.typed import typed
 
 LOCK_MINUTES = 15
 MAX_TAG = 30
@@ -180,7 +181,7 @@ def tag(
     session: Session, item_ids: Iterable[int], label: str, user_id: int, *, remove: bool = False
 ) -> int:
     """Add (or remove) one tag on each item."""
-    label = " ".join(label.split())
+    label = " ".join(typed(label).split())
     if not label or len(label) > MAX_TAG:
         raise BadInput(f"标签应为 1–{MAX_TAG} 个字：{label!r}")
     now = utcnow()
@@ -200,7 +201,7 @@ def tag(
 def add_note(
     session: Session, item_id: int, body: str, user_id: int, *, kind: Kind = "item"
 ) -> TriageNote:
-    body = body.strip()
+    body = typed(body)
     if not body or len(body) > MAX_NOTE:
         raise BadInput(f"{NOUNS.get(kind, kind)} {item_id} 的备注应为 1–{MAX_NOTE} 个字")
     _editable(session, item_id, user_id, utcnow(), kind)

@@ -15,9 +15,12 @@ import unicodedata
 import opencc
 
 # Zero-width and format characters that hide inside words (ZWSP, ZWNJ, ZWJ, BOM,
-# soft hyphen, word joiner, bidi marks) and C0/C1 controls other than whitespace.
+# soft hyphen, word joiner, bidi marks), C0/C1 controls other than whitespace, and
+# what XML cannot hold (noncharacters such as U+FFFE, lone surrogates): a stored
+# text must survive every export.
 _INVISIBLE = re.compile(
-    "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+    "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+    "\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]"
 )
 _SPACES = re.compile(r"[ \t\u3000]+")
 

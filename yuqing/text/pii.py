@@ -1,8 +1,10 @@
 """Redaction of personal data: the line we never cross.
 
 The desk collects public posts and news, but people sometimes post their own or
-other people's phone numbers, ID numbers, bank cards, e-mail addresses or car
-plates. Before any text is stored, :func:`redact` replaces those with a visible
+other people's phone numbers, ID numbers, bank cards, e-mail addresses, car
+plates, QQ numbers, WeChat ids or home addresses (the last three, and ID numbers
+whose check digit is wrong, found by the words around them: ``pii_cues``).
+Before any text is stored, :func:`redact` replaces those with a visible
 placeholder such as ``[手机号已隐去]``, so a reader knows that something was
 removed and what kind of thing it was.
 
@@ -26,6 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+from yuqing.text import pii_cues as cues
+
 __all__ = [
     "KINDS",
     "LEAD_MIN_ID_CARDS",
@@ -44,6 +48,9 @@ KINDS: dict[str, str] = {
     "bank_card": "银行卡号",
     "email": "邮箱",
     "plate": "车牌号",
+    "qq": "QQ号",
+    "wechat": "微信号",
+    "address": "住址",
 }
 
 # A help request carries one contact number, two at most (the poster's and a
@@ -210,7 +217,7 @@ class _Finder(NamedTuple):
     kind: str
     pattern: re.Pattern[str]
     accept: Callable[[str], bool] | None
-    gate: str  # which gate must have opened: "digits", "at" or "plate"
+    gate: str  # which gate must have opened: "digits", "at", "plate" or "cue"
 
 
 # Order matters: an e-mail address may hold a phone number, an ID must be tried
@@ -218,10 +225,16 @@ class _Finder(NamedTuple):
 _FINDERS = (
     _Finder("email", _EMAIL, None, "at"),
     _Finder("id_card", _ID_CARD, _is_id_card, "digits"),
+    # after "身份证" any ID-shaped number goes, checksum or not
+    _Finder("id_card", cues.ID_AFTER_CUE, None, "cue"),
     _Finder("bank_card", _BANK_CARD, _passes_luhn, "digits"),
     _Finder("mobile", _MOBILE, None, "digits"),
     _Finder("landline", _LANDLINE, None, "digits"),
     _Finder("plate", _PLATE, _is_plate, "plate"),
+    _Finder("qq", cues.QQ, None, "cue"),
+    _Finder("wechat", cues.WECHAT, None, "cue"),
+    _Finder("address", cues.ADDRESS, cues.is_street_address, "cue"),
+    _Finder("address", cues.ROOM, None, "cue"),
 )
 _PLACEHOLDERS = {kind: f"[{label}已隐去]" for kind, label in KINDS.items()}
 
@@ -234,6 +247,8 @@ def _open_gates(folded: str) -> set[str]:
         gates.add("at")
     if _PLATE_GATE.search(folded):
         gates.add("plate")
+    if cues.cue_gate(folded):
+        gates.add("cue")
     return gates
 
 
@@ -241,13 +256,22 @@ def _find(finder: _Finder, folded: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
     while (match := finder.pattern.search(folded, pos)) is not None:
-        if finder.accept is None or finder.accept(match.group()):
-            spans.append(match.span())
+        span = _value_span(match)
+        if finder.accept is None or finder.accept(folded[span[0] : span[1]]):
+            spans.append(span)
             pos = match.end()
         else:
             # A rejected candidate may overlap a real one that starts inside it.
             pos = match.start() + 1
     return spans
+
+
+def _value_span(match: re.Match[str]) -> tuple[int, int]:
+    """The part to replace: a cued pattern's value group, else the whole match."""
+    for name in ("v", "wxid"):
+        if name in match.re.groupindex and match.group(name) is not None:
+            return match.span(name)
+    return match.span()
 
 
 def _splice(text: str, spans: list[tuple[int, int]], placeholder: str) -> str:

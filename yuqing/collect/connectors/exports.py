@@ -3,7 +3,10 @@
 ``file`` sources read a file or a folder of files from disk (config ``path``,
 ``pattern`` for folders, ``preset``, ``sheet``); ``partner`` sources download one
 from a URL (config ``format`` when the URL does not end in the suffix). A file whose
-size and time have not changed since the last poll is not read again.
+size and time have not changed since the last poll is not read again. Columns the
+preset does not map are dropped unless listed in config ``keep_columns`` (kept
+redacted). Relative times count back from the file's time (for a download, the
+time it was fetched).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -66,7 +70,7 @@ class PartnerConnector:
         with tempfile.TemporaryDirectory(prefix="yuqing-partner-") as folder:
             path = Path(folder) / f"download{suffix}"
             path.write_bytes(result.content)
-            for record in _records(path, preset, source, ctx):
+            for record in _records(path, preset, source, ctx, reference=ctx.now):
                 if record.origin == str(path):
                     record = _relabel(record, source.url or result.url)
                 yield record
@@ -80,9 +84,23 @@ def export_files(path: Path, pattern: str) -> list[Path]:
     raise BadInput(f"export path {path} does not exist")
 
 
-def _records(path: Path, preset: Preset, source: SourceInfo, ctx: PollContext) -> Iterator[Record]:
+def _records(
+    path: Path,
+    preset: Preset,
+    source: SourceInfo,
+    ctx: PollContext,
+    reference: datetime | None = None,
+) -> Iterator[Record]:
     sheet = source.config.get("sheet")
-    yield from read_records(path, preset, tz=ctx.tz, sheet=str(sheet) if sheet else None)
+    keep = source.config.get("keep_columns") or ()
+    yield from read_records(
+        path,
+        preset,
+        tz=ctx.tz,
+        sheet=str(sheet) if sheet else None,
+        reference=reference,
+        keep_columns=[str(c) for c in keep] if isinstance(keep, list | tuple) else [str(keep)],
+    )
 
 
 def _fingerprint(files: list[Path]) -> str:
