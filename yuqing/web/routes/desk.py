@@ -15,9 +15,18 @@ from yuqing.web.routes import (
     desk_cases,
     desk_exports,
     desk_factchecks,
+    desk_models,
     desk_triage,
 )
 
 router = APIRouter()
-for part in (desk_exports, desk_triage, desk_cases, desk_factchecks, desk_alerts, desk_api):
+for part in (
+    desk_exports,
+    desk_triage,
+    desk_cases,
+    desk_factchecks,
+    desk_alerts,
+    desk_api,
+    desk_models,
+):
     router.routes.extend(part.router.routes)

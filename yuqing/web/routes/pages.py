@@ -9,7 +9,7 @@ from yuqing.errors import NotFound
 from yuqing.store.models import ITEM_STATUS_LABELS, Item
 from yuqing.web.deps import AnyUser, DeskUser, ReadSession, SettingsDep, TemplatesDep
 from yuqing.web.item_analysis import item_analysis, item_triage
-from yuqing.web.item_search import event_title, filter_choices, find_items
+from yuqing.web.item_search import event_title, filter_choices, find_items, topic_names
 from yuqing.web.params import ItemFiltersDep
 from yuqing.web.security import ANY_USER
 
@@ -61,7 +61,8 @@ def item_detail(
     context = {
         "user": user,
         "item": item,
-        "analysis": item_analysis(session, item),
+        "analysis": item_analysis(session, item, settings.topics),
+        "topic_names": topic_names(settings.topics),
         "triage": item_triage(session, item, user.user_id),
         "statuses": ITEM_STATUS_LABELS,
         "tz": settings.tz,
