@@ -14,6 +14,7 @@ from yuqing.analyse.topics import Taxonomy
 from yuqing.analyse.training_data import TrainingSet
 from yuqing.errors import BadInput
 
+MIN_PER_FOLD = 10
 KINDS = {
     "topics": "多标签逻辑回归（字 1–3 元 + 关键词特征，逐话题校准与阈值）",
     "polarity": "逻辑回归（字 1–3 元 + 情感词典特征）",
@@ -27,6 +28,8 @@ def train_task(
 ) -> tuple[AnyModel, ModelCard]:
     """The fitted model and its card; ``folds`` 0 skips cross-validation."""
     taxonomy = taxonomy or Taxonomy.default()
+    if len(data.texts) < MIN_PER_FOLD * folds:
+        folds = 0  # too few texts to say anything by cross-validation
     scores: dict[str, float] = {}
     model: AnyModel
     if task == "topics":
