@@ -165,9 +165,8 @@ class TopicModel:
         """Calibrated probability of each modelled topic, (texts, modelled topics)."""
         x = self._features(norm_texts, hits=seed_hits)
         raw = np.asarray(x @ self.weights[:-1] + self.weights[-1])
-        intercept_a = self.calibration[:, 1]
-        offset_b = self.calibration[:, 2]
-        return 1.0 / (1.0 + np.exp(-(raw * intercept_a + offset_b)))
+        slope, offset = self.calibration[:, 1], self.calibration[:, 2]
+        return np.asarray(1.0 / (1.0 + np.exp(-(raw * slope + offset))))
 
     def _features(
         self,

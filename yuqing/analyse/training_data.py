@@ -157,13 +157,19 @@ def _read_polarity(path: Path, out: TrainingSet) -> None:
     field_name = "polarity" if '"polarity"' in content[:20_000] else None
     labelled = read_labelled(path, label_field=field_name)
     skipped = labelled.skipped
+    # A file with any emotion-only label (happy, angry, …) is an emotion file throughout:
+    # its "neutral" is an emotion too, and all of it trains as extra examples.
+    emotions = any(
+        polarity_label(raw) is None and emotion_to_polarity(raw) is not None
+        for raw in labelled.labels
+    )
     for text, raw in zip(labelled.texts, labelled.labels, strict=True):
-        if (label := polarity_label(raw)) is not None:
-            out.texts.append(text)
-            out.labels.append(label)
-        elif (mapped := emotion_to_polarity(raw)) is not None:
+        if emotions and (mapped := emotion_to_polarity(raw)) is not None:
             out.extra_texts.append(text)
             out.extra_labels.append(mapped)
+        elif not emotions and (label := polarity_label(raw)) is not None:
+            out.texts.append(text)
+            out.labels.append(label)
         else:
             skipped += 1
     out.files.append(file_entry(path, len(labelled) - skipped + labelled.skipped, skipped))

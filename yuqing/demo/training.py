@@ -7,6 +7,7 @@ generated rumours (``truth["rumour"]``), like a real desk training on its own la
 
 from __future__ import annotations
 
+from itertools import islice
 from pathlib import Path
 
 from yuqing.analyse.cards import TrainingFile
@@ -20,7 +21,8 @@ FOLDS = 3
 
 def train_demo_models(scenario: Scenario, models_dir: Path) -> list[Path]:
     """Topic and misinformation-risk models from the scenario's labels; their paths."""
-    items = [i for i in scenario.items if i.truth.get("copy_of") is None][:MAX_TRAINING]
+    originals = (i for i in scenario.items() if i.truth.get("copy_of") is None)
+    items = list(islice(originals, MAX_TRAINING))
     texts = [f"{i.title or ''} {i.body}".strip() for i in items]
     source = [TrainingFile("demo scenario (generated labels)", len(items))]
     topics = TrainingSet(texts=texts, topics=[[str(i.truth["topic"])] for i in items], files=source)
