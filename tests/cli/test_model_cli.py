@@ -12,7 +12,7 @@ from tests.cli.test_cli import yuqing
 def test_train_topics_from_two_files_as_json(tmp_path: Path) -> None:
     texts, topics = labelled()
     half = len(texts) // 2
-    first, second = tmp_path / "a.jsonl", tmp_path / "b.tsv"
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.json"
     first.write_text(
         "".join(
             json.dumps({"text": t, "topics": y}, ensure_ascii=False) + "\n"
@@ -20,10 +20,10 @@ def test_train_topics_from_two_files_as_json(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    second.write_text(
-        "".join(f"{t}\t{'|'.join(y)}\n" for t, y in zip(texts[half:], topics[half:], strict=True)),
-        encoding="utf-8",
-    )
+    records = [
+        {"content": t, "topics": y} for t, y in zip(texts[half:], topics[half:], strict=True)
+    ]
+    second.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     result = yuqing(
         tmp_path, "model", "train", "topics", str(first), str(second), "--folds", "3", "--json"
     )
