@@ -1,163 +1,120 @@
 """Measure yuqing's classifiers on real public data and print the figures with timings.
 
-    python -m bench.eval_models [--data DIR] [--folds 5]
+    python -m bench.eval_models [--data DIR] [--folds 5] [--no-baseline]
 
 Data comes from ``../shared/data`` beside the repository (or ``--data``) and is only
 read, never copied into the repository:
 
-* topics: THUCNews headlines, stratified k-fold cross-validation → macro-F1;
-* emotion: SMP2020-EWECT (epidemic Weibo), train on train, score on eval → macro-F1,
-  and the training-free lexicon scored on the same eval set;
-* misinformation: Weibo21, train on train, score on val → macro-F1 (fake vs real).
+* desk topics (``topics/epidemic_topics_dev.jsonl``, 800 items, 14 topics): the seeds
+  alone, and the multi-label topic model 5-fold cross-validated → micro- and macro-F1;
+* desk polarity (same items, 负面/中性/正面): the lexicon, and the polarity model
+  5-fold cross-validated (SMP2020 train mapped to polarity as extra training texts,
+  minus the texts of the dev set) → macro-F1, and per half (posts, news);
+* emotion: SMP2020-EWECT virus, train on train, score on eval → macro-F1; the
+  training-free lexicon on the same eval set; cross-domain: the emotion model's
+  polarity (happy → 正面, neutral → 中性, others → 负面) on the dev set's news items;
+* misinformation risk: Weibo21, train on train, score on val → macro-F1;
+* THUCNews headlines, k-fold → macro-F1 (the general single-label model);
+* predict throughput of each model, normalisation included.
 
-``evaluate_all(data_dir)`` returns the four figures for tests/analyse/test_models.py,
-which holds them to the floors in tests/analyse/floors_models.json.
+``evaluate_all(data_dir)`` returns the figures by key for tests/analyse/test_models.py,
+which holds them to the floors in tests/analyse/floors_models.json. The figures are
+cached (``cache``) under a key of the analysis code and the data files, so the test
+costs one run per change of either.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
-from yuqing.analyse.labelled import LabelledSet, read_labelled, read_names
-from yuqing.analyse.models import TextModel, cross_validate, evaluate, score
-from yuqing.analyse.sentiment import LexiconSentiment
+from bench.eval_models_parts import (
+    Figure,
+    emotion_baseline,
+    emotion_figures,
+    misinfo_figure,
+    polarity_figures,
+    throughput_lines,
+    thucnews_figure,
+    topic_figures,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
-
-TOPICS = "topics/thucnews_titles_dev.tsv"
-TOPIC_NAMES = "topics/thucnews_classes.txt"
-EMOTION_TRAIN = "emotion/smp2020_ewect_virus_train.json"
-EMOTION_EVAL = "emotion/smp2020_ewect_virus_eval.json"
-MISINFO_TRAIN = "misinfo/weibo21_train.jsonl"
-MISINFO_VAL = "misinfo/weibo21_val.jsonl"
-MISINFO_NAMES = ("real", "fake")  # Weibo21: label 0 = real, 1 = fake
+CACHE_VERSION = 1
 
 
-@dataclass(frozen=True)
-class Figure:
-    key: str
-    value: float
-    seconds: float
-    detail: str = ""
+def run_all(data_dir: Path, folds: int = 5) -> list[Figure]:
+    figures = topic_figures(data_dir, folds)
+    figures += polarity_figures(data_dir, folds)
+    figures += emotion_figures(data_dir)
+    figures.append(misinfo_figure(data_dir))
+    figures.append(thucnews_figure(data_dir, folds))
+    return figures
 
 
-def _timed(work: Callable[[], tuple[float, str]], key: str) -> Figure:
-    started = time.perf_counter()
-    value, detail = work()
-    return Figure(key, value, time.perf_counter() - started, detail)
+def evaluate_all(
+    data_dir: Path | str = DEFAULT_DATA, folds: int = 5, cache: Path | None = None
+) -> dict[str, float]:
+    """Every figure by key (see tests/analyse/floors_models.json)."""
+    data_dir = Path(data_dir)
+    key = _cache_key(data_dir, folds)
+    if cache is not None and cache.is_file():
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        if stored.get("key") == key:
+            return {k: float(v) for k, v in stored["figures"].items()}
+    figures = {f.key: f.value for f in run_all(data_dir, folds)}
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps({"key": key, "figures": figures}), encoding="utf-8")
+    return figures
 
 
-def _read(data_dir: Path, name: str, names: Sequence[str] | None = None) -> LabelledSet:
-    labelled = read_labelled(data_dir / name, names=names)
-    if labelled.skipped:
-        print(f"  note: {labelled.report()}")
-    return labelled
-
-
-def topics_cv(data_dir: Path, folds: int = 5) -> Figure:
-    def work() -> tuple[float, str]:
-        names = read_names(data_dir / TOPIC_NAMES)
-        data = _read(data_dir, TOPICS, names)
-        metrics = cross_validate(data.texts, data.labels, folds=folds, seed=0)
-        return metrics.macro_f1, f"{len(data)} titles, {folds}-fold, acc {metrics.accuracy:.3f}"
-
-    return _timed(work, "thucnews_topics_cv_macro_f1")
-
-
-def emotion_model(data_dir: Path) -> tuple[Figure, TextModel]:
-    trained: list[TextModel] = []
-
-    def work() -> tuple[float, str]:
-        train = _read(data_dir, EMOTION_TRAIN)
-        test = _read(data_dir, EMOTION_EVAL)
-        model = TextModel.train(train.texts, train.labels, task="emotion")
-        trained.append(model)
-        metrics = evaluate(model, test.texts, test.labels)
-        return metrics.macro_f1, f"train {len(train)}, eval {len(test)}, acc {metrics.accuracy:.3f}"
-
-    figure = _timed(work, "smp2020_emotion_macro_f1")
-    return figure, trained[0]
-
-
-def emotion_lexicon(data_dir: Path) -> Figure:
-    def work() -> tuple[float, str]:
-        test = _read(data_dir, EMOTION_EVAL)
-        lexicon = LexiconSentiment()
-        predicted = [s.emotion for s in lexicon.analyse_many(test.texts)]
-        metrics = score(test.labels, predicted)
-        return metrics.macro_f1, f"eval {len(test)}, no training, acc {metrics.accuracy:.3f}"
-
-    return _timed(work, "smp2020_lexicon_macro_f1")
-
-
-def misinfo_model(data_dir: Path) -> Figure:
-    def work() -> tuple[float, str]:
-        train = _read(data_dir, MISINFO_TRAIN, MISINFO_NAMES)
-        test = _read(data_dir, MISINFO_VAL, MISINFO_NAMES)
-        model = TextModel.train(train.texts, train.labels, task="misinfo")
-        metrics = evaluate(model, test.texts, test.labels)
-        return metrics.macro_f1, f"train {len(train)}, val {len(test)}, acc {metrics.accuracy:.3f}"
-
-    return _timed(work, "weibo21_misinfo_macro_f1")
-
-
-def throughput(model: TextModel, texts: Sequence[str], repeat: int = 3) -> float:
-    """Texts per second through ``predict`` (normalisation included); best of ``repeat``."""
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        model.predict(texts)
-        best = min(best, time.perf_counter() - started)
-    return len(texts) / best
-
-
-def run_all(data_dir: Path, folds: int = 5) -> tuple[list[Figure], TextModel]:
-    emotion, model = emotion_model(data_dir)
-    figures = [topics_cv(data_dir, folds), emotion, emotion_lexicon(data_dir)]
-    figures.append(misinfo_model(data_dir))
-    return figures, model
-
-
-def evaluate_all(data_dir: Path | str = DEFAULT_DATA, folds: int = 5) -> dict[str, float]:
-    """The four figures by key (see tests/analyse/floors_models.json)."""
-    figures, _ = run_all(Path(data_dir), folds)
-    return {f.key: f.value for f in figures}
+def _cache_key(data_dir: Path, folds: int) -> str:
+    """The analysis code, this bench and the data files' sizes and times, hashed."""
+    digest = hashlib.sha256(f"{CACHE_VERSION}:{folds}".encode())
+    sources = sorted((REPO_ROOT / "yuqing" / "analyse").glob("*.py"))
+    sources += sorted((REPO_ROOT / "yuqing" / "text").glob("*.py"))
+    sources += sorted((REPO_ROOT / "bench").glob("eval_models*.py"))
+    for path in sources:
+        digest.update(path.read_bytes())
+    for path in sorted(data_dir.glob("*/*")):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
 
 
 def _print_table(figures: Sequence[Figure]) -> None:
-    print(f"{'figure':34} {'value':>7} {'seconds':>8}  detail")
+    print(f"{'figure':44} {'value':>7} {'seconds':>8}  detail")
     for f in figures:
-        print(f"{f.key:34} {f.value:7.4f} {f.seconds:8.2f}  {f.detail}")
+        print(f"{f.key:44} {f.value:7.4f} {f.seconds:8.2f}  {f.detail}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="evaluation data folder")
-    parser.add_argument("--folds", type=int, default=5, help="folds for the topic CV")
+    parser.add_argument("--folds", type=int, default=5, help="folds for cross-validation")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the char TF-IDF + SVM emotion baseline"
+    )
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"no evaluation data at {args.data}")
         return 2
-    figures, model = run_all(args.data, args.folds)
-    _print_table(figures)
-    emotion_eval = read_labelled(args.data / EMOTION_EVAL).texts
-    titles = read_labelled(args.data / TOPICS).texts
-    print("\npredict throughput (emotion model, best of 3, normalisation included):")
-    print(
-        f"  SMP2020 eval posts ({len(emotion_eval)}, ~55 chars): "
-        f"{throughput(model, emotion_eval):,.0f} texts/s"
-    )
-    print(f"  THUCNews titles ({len(titles)}, ~20 chars): {throughput(model, titles):,.0f} texts/s")
-    lexicon = LexiconSentiment()
     started = time.perf_counter()
-    lexicon.analyse_many(emotion_eval)
-    rate = len(emotion_eval) / (time.perf_counter() - started)
-    print(f"  lexicon sentiment on SMP2020 eval posts: {rate:,.0f} texts/s")
+    figures = run_all(args.data, args.folds)
+    if not args.no_baseline:
+        figures.append(emotion_baseline(args.data))
+    _print_table(figures)
+    print(f"\n(all figures in {time.perf_counter() - started:.0f} s)")
+    print("\npredict throughput (best of 3, normalisation included; this machine, 1 process):")
+    for line in throughput_lines(args.data):
+        print(f"  {line}")
     return 0
 
 

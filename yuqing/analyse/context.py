@@ -13,12 +13,15 @@ from sqlalchemy.orm import Session
 from yuqing.analyse.claim_training import Decision, LibraryClaim, train_reranker
 from yuqing.analyse.claims import ClaimMatcher
 from yuqing.analyse.dedupe import NearDuplicateIndex
+from yuqing.analyse.desk_sentiment import DeskSentiment
 from yuqing.analyse.events import EventClusterer
 from yuqing.analyse.gazetteer import Gazetteer
+from yuqing.analyse.model_files import load_task
 from yuqing.analyse.models import TextModel
 from yuqing.analyse.places import PlaceTagger
+from yuqing.analyse.polarity import PolarityModel
 from yuqing.analyse.rules import Rule
-from yuqing.analyse.sentiment import LexiconSentiment, ModelSentiment
+from yuqing.analyse.topic_model import TopicModel
 from yuqing.analyse.topics import Taxonomy, TopicTagger
 from yuqing.store.models import Claim, ClaimMatch, Item, Unit, WatchRule
 
@@ -33,13 +36,14 @@ UNIT_LEVELS = {
 class AnalysisContext:
     places: PlaceTagger
     topics: TopicTagger
-    sentiment: LexiconSentiment | ModelSentiment
+    sentiment: DeskSentiment
     rules: list[tuple[int, Rule]]
     claims: ClaimMatcher | None
     # 200,000 remembered posts (about 0.5 GB) reach back further than the dedupe window.
     dedupe: NearDuplicateIndex = field(default_factory=lambda: NearDuplicateIndex(capacity=200_000))
     events: EventClusterer = field(default_factory=EventClusterer)
     tag_cache: dict[str, Any] = field(default_factory=dict)  # text → TextTags
+    misinfo: TextModel | None = None  # a triage hint (misinfo_risk), never a verdict
 
 
 def model_path(models_dir: Path, task: str) -> Path:
@@ -57,12 +61,21 @@ def build_context(
     trained models when the desk has trained them, the enabled rules, the claims."""
     gazetteer = Gazetteer.load()
     gazetteer.add_local(_local_units(session, gazetteer))
-    topic_model = _load_model(models_dir, "topics")
-    emotion_model = _load_model(models_dir, "emotion")
+    topic_model = load_task(models_dir, "topics")
+    polarity_model = load_task(models_dir, "polarity")
+    emotion_model = load_task(models_dir, "emotion")
+    misinfo_model = load_task(models_dir, "misinfo")
     return AnalysisContext(
         places=PlaceTagger(gazetteer, jurisdiction=list(jurisdiction)),
-        topics=TopicTagger(taxonomy or Taxonomy.default(), model=topic_model),
-        sentiment=ModelSentiment(emotion_model) if emotion_model else LexiconSentiment(),
+        topics=TopicTagger(
+            taxonomy or Taxonomy.default(),
+            model=topic_model if isinstance(topic_model, TopicModel | TextModel) else None,
+        ),
+        sentiment=DeskSentiment(
+            polarity=polarity_model if isinstance(polarity_model, PolarityModel) else None,
+            emotion=emotion_model if isinstance(emotion_model, TextModel) else None,
+        ),
+        misinfo=misinfo_model if isinstance(misinfo_model, TextModel) else None,
         rules=[
             (rule.id, Rule.parse(rule.query))
             for rule in session.scalars(select(WatchRule).where(WatchRule.enabled))
@@ -85,13 +98,6 @@ def _local_units(session: Session, gazetteer: Gazetteer) -> list[tuple[str, str,
             continue
         local.append((code, name, UNIT_LEVELS[kind], codes.get(parent_id) if parent_id else None))
     return local
-
-
-def _load_model(models_dir: Path | None, task: str) -> TextModel | None:
-    if models_dir is None:
-        return None
-    path = model_path(models_dir, task)
-    return TextModel.load(path) if path.exists() else None
 
 
 def _claims(session: Session) -> ClaimMatcher | None:

@@ -190,6 +190,7 @@ def analyse_item(
         emotion=tags.emotion,
         rule_ids=[rule_id for rule_id, rule in context.rules if rule.matches(document)],
         claims=[(c.claim_id, c.score) for c in candidates],
+        misinfo_risk=tags.misinfo_risk,
     )
 
 

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from yuqing.store.models import ClaimMatch, Item, ItemPlace, ItemTopic, RuleHit
 from yuqing.store.types import utcnow
 
+ANALYST = "analyst"
+
 
 @dataclass(frozen=True)
 class ItemResult:
@@ -29,6 +31,7 @@ class ItemResult:
     emotion: str
     rule_ids: list[int]
     claims: list[tuple[int, float]]  # claim id, score
+    misinfo_risk: float | None = None  # a triage hint from a trained model, never a verdict
 
 
 def write_batch(
@@ -54,8 +57,17 @@ def write_batch(
         if event_id is not None:
             previous_events.add(event_id)
     session.execute(update(Item), [_item_row(r, stages, event_of) for r in results])
-    for table in (ItemPlace, ItemTopic, RuleHit):
+    for table in (ItemPlace, RuleHit):
         session.execute(delete(table).where(table.item_id.in_(ids)))
+    # An analyst's topics (origin "analyst") stand: a re-run neither removes nor adds to them.
+    session.execute(
+        delete(ItemTopic).where(ItemTopic.item_id.in_(ids), ItemTopic.origin != ANALYST)
+    )
+    corrected = set(
+        session.scalars(
+            select(ItemTopic.item_id).where(ItemTopic.item_id.in_(ids), ItemTopic.origin == ANALYST)
+        )
+    )
     session.execute(
         delete(ClaimMatch).where(ClaimMatch.item_id.in_(ids), ClaimMatch.status == "candidate")
     )
@@ -74,6 +86,7 @@ def write_batch(
         [
             {"item_id": r.item_id, "topic": topic, "score": score, "origin": origin}
             for r in results
+            if r.item_id not in corrected
             for topic, score, origin in r.topics
         ],
     )
@@ -102,6 +115,7 @@ def _item_row(r: ItemResult, stages: int, event_of: Mapping[int, int] | None) ->
         "sentiment": r.sentiment,
         "sentiment_score": r.sentiment_score,
         "emotion": r.emotion,
+        "misinfo_risk": r.misinfo_risk,
         "analysed_stages": stages,
         "heat": r.heat,
     }

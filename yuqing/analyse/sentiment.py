@@ -37,6 +37,13 @@ from yuqing.text import matching_form
 EMOTIONS = ("happy", "angry", "sad", "fear", "surprise", "neutral")
 LABELS = ("positive", "negative", "neutral")
 POLARITY_OF = {"happy": 1.0, "angry": -1.0, "sad": -1.0, "fear": -1.0, "surprise": 0.0}
+# Desk polarity: bulletins and news reports are 中性 unless their wording is strong, so
+# their polarity counts this much (emotions are not damped).
+REPORT_DAMPING = 0.25
+REPORT_MARKS = tuple(
+    "记者 报道 日电 通报 发布会 据悉 获悉 截至 截止 卫健委 卫生健康委 新华社 累计 新增 病例 "
+    "24时 公告 通告 通知".split()
+)
 EMOTION_MIN = 0.5  # half a plain word: a negated happy word alone still makes "sad"
 LABEL_MIN = 0.15
 
@@ -103,8 +110,8 @@ POLARITY_WORDS: dict[str, float] = {
     **dict.fromkeys(
         _split(
             "差劲 糟糕 混乱 乱 差 失败 问题 投诉 举报 拖延 敷衍 推诿 刁难 不管 没人管 无人管 "
-            "打不通 联系不上 涨价 哄抬 天价 缺货 断货 买不到 排长队 太贵 不公平 不合理 严重 "
-            "恶化 死亡 病亡 死 确诊 爆发 蔓延 困难 艰难 麻烦 折腾 谣言 虚假"
+            "打不通 联系不上 涨价 哄抬 天价 缺货 断货 买不到 排长队 太贵 不公平 不合理 "
+            "恶化 困难 艰难 麻烦 折腾 恐慌 求救 急需 救救 扩散 紧急 封锁消息"
         ),
         -1.0,
     ),
@@ -194,6 +201,8 @@ class LexiconSentiment:
                 emotions[emotion] += weight * degree
             polarity += sign * degree
         boost = 1 + 0.15 * min(norm.count("!"), 3)
+        if _reporting(norm):
+            polarity *= REPORT_DAMPING
         return _decide({k: v * boost for k, v in emotions.items()}, polarity * boost)
 
     def analyse_many(self, texts: Sequence[str]) -> list[Sentiment]:
@@ -293,6 +302,12 @@ def _build_entries(extra: Mapping[str, str]) -> dict[str, _Entry]:
                 raise BadInput(f"unknown emotion {emotion!r} for {word!r}")
             entries[matching_form(word)] = _Entry(emotion, POLARITY_OF[emotion])
     return entries
+
+
+def _reporting(norm: str) -> bool:
+    """News or bulletin style: a 【headline】 opening or a reporting phrase."""
+    head = norm[:80]
+    return head.startswith("【") or "】" in head or any(w in norm for w in REPORT_MARKS)
 
 
 def _apply(entry: _Entry, negated: bool) -> tuple[str | None, float, float]:

@@ -15,7 +15,6 @@ from multiprocessing.pool import AsyncResult, Pool
 
 from yuqing.analyse.claims import SHOW_SCORE, ClaimCandidate
 from yuqing.analyse.context import AnalysisContext
-from yuqing.analyse.sentiment import LexiconSentiment
 
 TAG_CACHE = 20_000  # texts whose tags are remembered (oldest forgotten first)
 CLAIM_CANDIDATES = 3
@@ -30,32 +29,53 @@ class TextTags:
     sentiment: str
     emotion: str
     score: float
+    misinfo_risk: float | None = None
 
 
 def text_tags(context: AnalysisContext, text: str) -> TextTags:
-    """Places, topics and sentiment of a text in matching form. Identical texts
-    (copypasta, exact reposts) are common, so recent answers are remembered."""
-    cached = context.tag_cache.get(text)
-    if isinstance(cached, TextTags):
-        return cached
-    hits = context.places.tag(text)
-    feeling = (
-        context.sentiment.analyse_normalised(text)
-        if isinstance(context.sentiment, LexiconSentiment)
-        else context.sentiment.analyse(text)
-    )
-    answer = TextTags(
-        places=list(dict.fromkeys((h.place.code, h.place.name, h.place.level) for h in hits)),
-        is_local=context.places.is_local(hits),
-        topics=[(t.topic, t.score, t.source) for t in context.topics.tag(text)],
-        sentiment=feeling.label,
-        emotion=feeling.emotion,
-        score=feeling.score,
-    )
-    if len(context.tag_cache) >= TAG_CACHE:
-        context.tag_cache.pop(next(iter(context.tag_cache)))
-    context.tag_cache[text] = answer
-    return answer
+    """Places, topics and sentiment of a text in matching form."""
+    return texts_tags(context, [text])[0]
+
+
+def texts_tags(context: AnalysisContext, texts: Sequence[str]) -> list[TextTags]:
+    """Tags of texts in matching form; the models are asked once for the whole batch.
+    Identical texts (copypasta, exact reposts) are common, so recent answers are
+    remembered."""
+    cache = context.tag_cache
+    answers: dict[str, TextTags] = {}
+    for text in texts:
+        cached = cache.get(text)
+        if isinstance(cached, TextTags):
+            answers[text] = cached
+    todo = [t for t in dict.fromkeys(texts) if t not in answers]
+    if todo:
+        topics = context.topics.tag_many(todo)
+        feelings = context.sentiment.analyse_normalised_many(todo)
+        risks = _misinfo_risks(context, todo)
+        for text, found, feeling, risk in zip(todo, topics, feelings, risks, strict=True):
+            hits = context.places.tag(text)
+            if len(cache) >= TAG_CACHE:
+                cache.pop(next(iter(cache)))
+            cache[text] = answers[text] = TextTags(
+                places=list(
+                    dict.fromkeys((h.place.code, h.place.name, h.place.level) for h in hits)
+                ),
+                is_local=context.places.is_local(hits),
+                topics=[(t.topic, t.score, t.source) for t in found],
+                sentiment=feeling.label,
+                emotion=feeling.emotion,
+                score=feeling.score,
+                misinfo_risk=risk,
+            )
+    return [answers[t] for t in texts]
+
+
+def _misinfo_risks(context: AnalysisContext, texts: list[str]) -> list[float | None]:
+    model = context.misinfo
+    if model is None or "fake" not in model.labels:
+        return [None] * len(texts)
+    column = model.labels.index("fake")
+    return [round(float(row[column]), 4) for row in model.probabilities(texts)]
 
 
 @dataclass(frozen=True)
@@ -67,7 +87,7 @@ class BatchTags:
 
 
 def tag_batch(context: AnalysisContext, texts: Sequence[str]) -> BatchTags:
-    return BatchTags([text_tags(context, text) for text in texts], claim_candidates(context, texts))
+    return BatchTags(texts_tags(context, texts), claim_candidates(context, texts))
 
 
 def claim_candidates(context: AnalysisContext, texts: Sequence[str]) -> list[list[ClaimCandidate]]:

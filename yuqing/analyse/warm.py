@@ -24,16 +24,19 @@ from sqlalchemy.orm import Session
 from yuqing.analyse.context import (
     AnalysisContext,
     _claims,
-    _load_model,
     _local_units,
     model_path,
 )
+from yuqing.analyse.desk_sentiment import DeskSentiment
+from yuqing.analyse.model_files import load_task
+from yuqing.analyse.models import TextModel
+from yuqing.analyse.polarity import PolarityModel
+from yuqing.analyse.topic_model import TopicModel
 from yuqing.analyse.dedupe import NearDuplicateIndex
 from yuqing.analyse.events import EventClusterer
 from yuqing.analyse.gazetteer import Gazetteer
 from yuqing.analyse.places import PlaceTagger
 from yuqing.analyse.rules import Rule
-from yuqing.analyse.sentiment import LexiconSentiment, ModelSentiment
 from yuqing.analyse.topics import Taxonomy, TopicTagger
 from yuqing.errors import QueryError
 from yuqing.store.models import Claim, Unit, WatchRule
@@ -70,8 +73,10 @@ class WarmContext:
             if "claims" in changed:
                 base = replace(base, claims=_claims(session))
             if "models" in changed:
-                topics, sentiment = self._models()
-                base = replace(base, topics=topics, sentiment=sentiment, tag_cache={})
+                topics, sentiment, misinfo = self._models()
+                base = replace(
+                    base, topics=topics, sentiment=sentiment, misinfo=misinfo, tag_cache={}
+                )
         self._base, self._prints, self.reloaded = base, prints, changed
         if changed:
             logger.info("analysis context: (re)loaded %s", ", ".join(changed))
@@ -80,11 +85,12 @@ class WarmContext:
         )
 
     def _build(self, session: Session) -> AnalysisContext:
-        topics, sentiment = self._models()
+        topics, sentiment, misinfo = self._models()
         return AnalysisContext(
             places=self._places(session),
             topics=topics,
             sentiment=sentiment,
+            misinfo=misinfo,
             rules=self._rules(session),
             claims=_claims(session),
         )
@@ -108,11 +114,21 @@ class WarmContext:
             logger.warning("analysis: unit left out of the gazetteer: %s", problem)
         return PlaceTagger(gazetteer, jurisdiction=self.jurisdiction)
 
-    def _models(self) -> tuple[TopicTagger, LexiconSentiment | ModelSentiment]:
-        topic_model = _load_model(self.models_dir, "topics")
-        emotion_model = _load_model(self.models_dir, "emotion")
-        topics = TopicTagger(self.taxonomy or Taxonomy.default(), model=topic_model)
-        return topics, ModelSentiment(emotion_model) if emotion_model else LexiconSentiment()
+    def _models(self) -> tuple[TopicTagger, DeskSentiment, TextModel | None]:
+        """The trained models when the desk has them (as ``build_context`` loads them)."""
+        topic_model = load_task(self.models_dir, "topics")
+        polarity = load_task(self.models_dir, "polarity")
+        emotion = load_task(self.models_dir, "emotion")
+        misinfo = load_task(self.models_dir, "misinfo")
+        topics = TopicTagger(
+            self.taxonomy or Taxonomy.default(),
+            model=topic_model if isinstance(topic_model, TopicModel | TextModel) else None,
+        )
+        sentiment = DeskSentiment(
+            polarity=polarity if isinstance(polarity, PolarityModel) else None,
+            emotion=emotion if isinstance(emotion, TextModel) else None,
+        )
+        return topics, sentiment, misinfo if isinstance(misinfo, TextModel) else None
 
 
 def gazetteer_with_units(session: Session) -> tuple[Gazetteer, list[str]]:

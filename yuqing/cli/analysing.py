@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -16,9 +17,13 @@ from yuqing.errors import BadInput
 from yuqing.store.migrate import require_current
 from yuqing.store.models import Item, WatchRule
 
+if TYPE_CHECKING:
+    from yuqing.analyse.cards import ModelCard
+    from yuqing.analyse.topics import Taxonomy
+
 model_app = typer.Typer(no_args_is_help=True, help="Train and score the trainable models.")
 rule_app = typer.Typer(no_args_is_help=True, help="Watch rules: try, add, list.")
-TASKS = ("topics", "emotion", "misinfo")
+TASKS = ("topics", "polarity", "emotion", "misinfo")
 
 
 def _when(value: str | None) -> datetime | None:
@@ -88,8 +93,11 @@ def _labelled(task: str, data: Path, names: Path | None) -> LabelledSet:
     """The labelled file for a known task, with a one-line report of what was skipped."""
     from yuqing.analyse.labelled import read_labelled, read_names
 
-    if task not in TASKS:
-        raise BadInput(f"unknown task {task!r}: use {', '.join(TASKS)}")
+    if task not in ("emotion", "misinfo"):
+        raise BadInput(
+            f"`model eval` scores emotion or misinfo models; the {task} model's card holds "
+            "its cross-validated scores (`yuqing model list`)"
+        )
     labelled = read_labelled(data, names=read_names(names) if names else None)
     console.print(labelled.report())
     return labelled
@@ -97,31 +105,89 @@ def _labelled(task: str, data: Path, names: Path | None) -> LabelledSet:
 
 @model_app.command("train")
 def model_train(
-    task: Annotated[str, typer.Argument(help="topics, emotion or misinfo")],
+    task: Annotated[str, typer.Argument(help="topics, polarity, emotion or misinfo")],
     data: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="Labelled TSV/JSONL/JSON/CSV.")
+        list[Path],
+        typer.Argument(exists=True, dir_okay=False, help="Labelled TSV/JSONL/JSON/CSV files."),
     ],
     names: Annotated[
         Path | None, typer.Option(help="Label names, one per line (int labels).")
     ] = None,
+    folds: Annotated[int, typer.Option(help="Cross-validation folds for the card (0: none).")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the model card as JSON.")] = False,
 ) -> None:
-    """Train a model on a labelled file and keep it for analysis."""
-    from yuqing.analyse.context import model_path
-    from yuqing.analyse.models import TextModel
+    """Train a model on one or more labelled files and keep it, with its card, for analysis."""
+    from yuqing.analyse.labelled import read_names
+    from yuqing.analyse.training import train_and_save
+    from yuqing.analyse.training_data import read_training
 
-    labelled = _labelled(task, data, names)
-    model = TextModel.train(labelled.texts, labelled.labels, task=task)
-    path = model_path(settings().data_dir / "models", task)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    model.save(path)
-    console.print(
-        f"trained {task}: {len(labelled.texts)} texts, {len(set(labelled.labels))} labels → {path}"
+    if task not in TASKS:
+        raise BadInput(f"unknown task {task!r}: use {', '.join(TASKS)}")
+    config = settings()
+    training = read_training(task, data, names=read_names(names) if names else None)
+    if not as_json:
+        console.print(training.report())
+    path, card = train_and_save(
+        task, training, config.data_dir / "models", taxonomy=_taxonomy(), folds=folds
     )
+    _print_trained(task, path, card, as_json)
+
+
+@model_app.command("retrain")
+def model_retrain(
+    folds: Annotated[int, typer.Option(help="Cross-validation folds for the card (0: none).")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the model card as JSON.")] = False,
+) -> None:
+    """Retrain the topic model from the analysts' own topic tags on items."""
+    from yuqing.analyse.training import train_and_save
+    from yuqing.desk.corrections import analyst_topics
+
+    config = settings()
+    db = open_database(config)
+    require_current(db)
+    with db.reading() as session:
+        training = analyst_topics(session)
+    path, card = train_and_save(
+        "topics", training, config.data_dir / "models", taxonomy=_taxonomy(), folds=folds
+    )
+    _print_trained("topics", path, card, as_json)
+
+
+@model_app.command("list")
+def model_list() -> None:
+    """The trained models and their cards."""
+    from yuqing.analyse.cards import list_cards
+
+    table = Table("task", "trained", "texts", "scores (cross-validated)")
+    for card in list_cards(settings().data_dir / "models"):
+        scores = " ".join(f"{k} {v:.3f}" for k, v in card.scores.items()) or "—"
+        table.add_row(card.task, card.trained_at, str(card.training_size), scores)
+    console.print(table)
+
+
+def _taxonomy() -> Taxonomy | None:
+    from yuqing.analyse.topics import Taxonomy
+
+    config = settings()
+    return Taxonomy.from_mapping(config.topics) if config.topics else None
+
+
+def _print_trained(task: str, path: Path, card: ModelCard, as_json: bool) -> None:
+    from yuqing.analyse.cards import card_path
+
+    if as_json:
+        payload = {"path": str(path), "card_path": str(card_path(path)), "card": card.as_dict()}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    scores = ", ".join(f"{k} {v:.4f}" for k, v in card.scores.items()) or "not cross-validated"
+    console.print(f"trained {task}: {card.training_size} texts ({scores})")
+    console.print(f"saved → {path}")
+    console.print(f"card  → {card_path(path)}")
 
 
 @model_app.command("eval")
 def model_eval(
-    task: Annotated[str, typer.Argument(help="topics, emotion or misinfo")],
+    task: Annotated[str, typer.Argument(help="emotion or misinfo")],
     data: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, help="Labelled file to score on.")
     ],

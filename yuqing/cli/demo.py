@@ -81,7 +81,13 @@ def demo(
     )
     with progress_bar() as bar:
         task = bar.add_task("analysing", total=items)
-        found = analyse_demo(db, scenario, config.jurisdiction, lambda n: bar.advance(task, n))
+        found = analyse_demo(
+            db,
+            scenario,
+            config.jurisdiction,
+            lambda n: bar.advance(task, n),
+            models_dir=config.data_dir / "models",
+        )
     console.print(
         f"analysed: {found.copies} copies folded, {found.local} items about the city, "
         f"{found.rule_hits} rule hits, {found.claim_candidates} fact-check candidates, "

@@ -22,6 +22,7 @@ from yuqing.demo.desk_setup import seed_desk
 from yuqing.demo.feed_server import CHANNELS, DemoSite
 from yuqing.demo.load import load_network, load_people
 from yuqing.demo.scenario import Scenario
+from yuqing.demo.training import train_demo_models
 from yuqing.store.db import Database
 
 MAIL_SOURCE = "信息员邮箱（演示）"
@@ -162,12 +163,16 @@ def analyse_demo(
     scenario: Scenario,
     jurisdiction: list[str],
     on_batch: Callable[[int], None] | None = None,
+    models_dir: Path | None = None,
 ) -> AnalysisSummary:
-    """Seed the fact-check library and watch rules, then run every analysis stage."""
+    """Seed the fact-check library and watch rules, train the demo's own models (when
+    ``models_dir`` is given), then run every analysis stage."""
     with db.transaction() as session:
         seed_desk(session, scenario.start.date())
+    if models_dir is not None:
+        train_demo_models(scenario, models_dir)
     with db.reading() as session:
-        context = build_context(session, jurisdiction=jurisdiction)
+        context = build_context(session, jurisdiction=jurisdiction, models_dir=models_dir)
     summary = analyse(db, context, on_batch=on_batch)
     end = scenario.start + timedelta(days=scenario.days)
     with db.transaction() as session:

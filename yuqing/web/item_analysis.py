@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yuqing.analyse.claims import TIERS, tier_of
+from yuqing.analyse.topics import Taxonomy
 from yuqing.desk import triage
+from yuqing.desk.corrections import NONE_MARK
 from yuqing.store.models import (
     VERDICT_LABELS,
     Claim,
@@ -44,6 +47,7 @@ class TopicTag:
     topic: str
     score: float
     origin: str  # 关键词 / 模型 / 人工
+    explain: str = ""  # "模型 0.87" / "关键词 涨价、一斤" / "人工"
 
 
 @dataclass(frozen=True)
@@ -73,10 +77,15 @@ class ItemAnalysis:
     claims: list[ClaimCandidate]
     privacy_lead: bool
     pii: list[Count]  # kinds of personal data removed and how many; never the data
+    misinfo_risk: float | None = None  # a triage hint from a trained model, never a verdict
+    analyst_topics: bool = False  # an analyst set the topics
 
 
-def item_analysis(session: Session, item: Item) -> ItemAnalysis:
-    """What analysis made of one item, in the desk's words."""
+def item_analysis(
+    session: Session, item: Item, seeds: Mapping[str, Sequence[str]] | None = None
+) -> ItemAnalysis:
+    """What analysis made of one item, in the desk's words; ``seeds`` is the configured
+    taxonomy (settings.topics), whose seed words explain a tag."""
     topics = session.execute(
         select(ItemTopic.topic, ItemTopic.score, ItemTopic.origin)
         .where(ItemTopic.item_id == item.id)
@@ -94,7 +103,7 @@ def item_analysis(session: Session, item: Item) -> ItemAnalysis:
     event = session.get(Event, item.event_id) if item.event_id else None
     return ItemAnalysis(
         analysed=bool(item.analysed_stages),
-        topics=[TopicTag(t, round(s, 2), ORIGIN_LABELS.get(o, o)) for t, s, o in topics],
+        topics=_topic_tags(item.text_norm, [(t, s, o) for t, s, o in topics], seeds),
         sentiment=sentiment_label(item.sentiment),
         sentiment_score=item.sentiment_score,
         emotion=EMOTION_LABELS.get(item.emotion or "", item.emotion or "—"),
@@ -110,7 +119,30 @@ def item_analysis(session: Session, item: Item) -> ItemAnalysis:
         pii=[
             Count(k, PII_KINDS.get(k, k), int(n)) for k, n in sorted((item.pii or {}).items()) if n
         ],
+        misinfo_risk=item.misinfo_risk,
+        analyst_topics=any(o == "analyst" for _t, _s, o in topics),
     )
+
+
+def _topic_tags(
+    text: str, rows: list[tuple[str, float, str]], seeds: Mapping[str, Sequence[str]] | None
+) -> list[TopicTag]:
+    """Each tag with its source: the model's score, the seed words that hit, or 人工."""
+    taxonomy = Taxonomy.from_mapping(seeds) if seeds else Taxonomy.default()
+    found = {hit.topic: hit.seeds for hit in taxonomy.tag(text)} if rows else {}
+    tags: list[TopicTag] = []
+    for topic, score, origin in rows:
+        if topic == NONE_MARK:
+            continue
+        words = "、".join(found.get(topic, ())[:3])
+        if origin == "model":
+            explain = f"模型 {score:.2f}" + (f" · 关键词 {words}" if words else "")
+        elif origin == "analyst":
+            explain = "人工"
+        else:
+            explain = f"关键词 {words}" if words else f"关键词 {score:.2f}"
+        tags.append(TopicTag(topic, round(score, 2), ORIGIN_LABELS.get(origin, origin), explain))
+    return tags
 
 
 def _claims(session: Session, item_id: int) -> list[ClaimCandidate]:

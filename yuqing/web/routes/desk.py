@@ -15,6 +15,7 @@ from yuqing.web.routes import (
     desk_cases,
     desk_exports,
     desk_factchecks,
+    desk_models,
     desk_rules,
     desk_triage,
     desk_views,
@@ -29,6 +30,7 @@ for part in (
     desk_alerts,
     desk_rules,
     desk_api,
+    desk_models,
     desk_views,
 ):
     router.routes.extend(part.router.routes)

@@ -14,7 +14,7 @@ from yuqing.web.homes import home_for
 from yuqing.web.item_analysis import item_analysis, item_triage
 from yuqing.web.item_lookup import look_up
 from yuqing.web.item_page import copies, heading, open_for_triage
-from yuqing.web.item_search import event_title, filter_choices
+from yuqing.web.item_search import event_title, filter_choices, topic_names
 from yuqing.web.params import Id, ItemFiltersDep
 from yuqing.web.security import ANY_USER, Principal
 
@@ -82,7 +82,8 @@ def _item_context(
     return {
         "user": user,
         "item": item,
-        "analysis": item_analysis(session, item),
+        "analysis": item_analysis(session, item, settings.topics),
+        "topic_names": topic_names(settings.topics),
         "triage": item_triage(session, item, user.user_id),
         "statuses": ITEM_STATUS_LABELS,
         "tz": settings.tz,
