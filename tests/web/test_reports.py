@@ -49,6 +49,8 @@ def test_sign_off_goes_step_by_step_each_by_its_role(client: TestClient, web_db:
             "version": version,
             "title": "11月17日舆情日报",
             "judgement": "总体平稳，物价需关注。",
+            "suggestions": "加强物价引导。",
+            "next_steps": "持续监测。",
         },
     )
     assert saved.status_code == 303

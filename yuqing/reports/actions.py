@@ -13,7 +13,7 @@ from yuqing.config import Settings
 from yuqing.errors import BadInput, NotFound
 from yuqing.reports import workflow as wf
 from yuqing.reports.distribution import Sent, send_report
-from yuqing.reports.render import default_unit, load_document
+from yuqing.reports.render import default_unit, document_for
 from yuqing.reports.series import ensure_default_series, get_series
 from yuqing.store.db import Database
 from yuqing.store.models import Report, ReportSeries, ReportStatus
@@ -114,5 +114,5 @@ def distribute(
     """E-mail an issued report to ``recipients`` or the distribution list (signer)."""
     wf.require(actor, wf.SIGNERS, "分发报告")
     with db.reading() as session:
-        doc = load_document(session, report_id, settings.tz, default_unit(settings))
+        doc = document_for(session, report_id, settings)
     return send_report(db, settings, doc, recipients, user_id=actor.user_id)

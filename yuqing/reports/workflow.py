@@ -24,6 +24,7 @@ from yuqing.errors import BadInput, Conflict, Forbidden, NotFound
 from yuqing.reports.assemble import Scope, assemble_overview
 from yuqing.reports.bulletin import assemble_bulletin
 from yuqing.reports.content import EDITOR_SECTIONS
+from yuqing.reports.readiness import require_ready
 from yuqing.reports.series import take_number
 from yuqing.reports.special import assemble_special, event_window
 from yuqing.reports.windows import Window, daily_window, days_window, period_window
@@ -343,10 +344,18 @@ ACTION_LABELS = {
 
 
 def submit(session: Session, report_id: int, actor: Actor) -> Report:
+    """Send a draft to the signer, once its editor sections are written (no placeholders)."""
     require(actor, DRAFTERS, "提交审核")
-    return _move(
-        session, report_id, actor, (ReportStatus.DRAFT,), ReportStatus.IN_REVIEW, "report_submitted"
-    )
+    report = _locked_in(session, report_id, (ReportStatus.DRAFT,), "report_submitted")
+    _ready(session, report_id)
+    return _transition(session, report, actor, ReportStatus.IN_REVIEW, "report_submitted")
+
+
+def _ready(session: Session, report_id: int) -> None:
+    report = get_report(session, report_id)
+    series = session.get(ReportSeries, report.series_id)
+    content = latest_version(session, report_id).content
+    require_ready(report_id, content, str(content.get("kind", series.kind if series else "")))
 
 
 def return_to_draft(session: Session, report_id: int, actor: Actor, reason: str = "") -> Report:
@@ -373,6 +382,7 @@ def issue(session: Session, report_id: int, actor: Actor, now: datetime) -> Repo
     """Number, sign and freeze an approved report, in one transaction."""
     require(actor, SIGNERS, "签发报告")
     report = _locked_in(session, report_id, (ReportStatus.APPROVED,), "report_issued")
+    _ready(session, report_id)
     report.number = take_number(session, report.series_id)
     report.issued_at = now
     report.issued_by_id = actor.user_id

@@ -19,7 +19,7 @@ from yuqing.reports import workflow as wf
 from yuqing.reports.actions import distribute, draft_report, find_reports, take_step
 from yuqing.reports.adoption import adopt_into, candidates
 from yuqing.reports.records import records
-from yuqing.reports.render import default_unit, load_document, render
+from yuqing.reports.render import document_for, render
 from yuqing.reports.render_html import render_body
 from yuqing.reports.series import describe_series
 from yuqing.reports.versions import diff
@@ -121,7 +121,7 @@ def create_report(
 def download(
     report_id: int, fmt: str, user: DeskUser, session: ReadSession, settings: SettingsDep
 ) -> Response:
-    doc = load_document(session, report_id, settings.tz, default_unit(settings))
+    doc = document_for(session, report_id, settings)
     out = render(doc, fmt)
     # An ASCII name for old clients, the Chinese one (RFC 5987) for the rest.
     disposition = (
@@ -141,7 +141,7 @@ def report_view(
     settings: SettingsDep,
     templates: TemplatesDep,
 ) -> Response:
-    doc = load_document(session, report_id, settings.tz, default_unit(settings))
+    doc = document_for(session, report_id, settings)
     report = wf.get_report(session, report_id)
     versions = wf.versions(session, report_id)
     me = actor(user)
