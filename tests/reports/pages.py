@@ -91,8 +91,9 @@ def pictures(pdf: Path, folder: Path) -> list[Box]:
         [tool("pdftohtml"), "-xml", "-q", "-zoom", "1", str(pdf), str(out / "p")], check=True
     )
     tree = ET.parse(out / "p.xml")
+    keys = ("left", "top", "width", "height")
     return [
-        Box(int(page.get("number", 0)), *(float(image.get(k, 0)) for k in ("left", "top", "width", "height")))
+        Box(int(page.get("number", 0)), *(float(image.get(k, 0)) for k in keys))
         for page in tree.getroot().iter("page")
         for image in page.iter("image")
     ]

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
 from tests.reports import pages as pg
 from tests.reports.seed import DAY, EDITOR_TEXT, END, TZ, seed
@@ -31,12 +32,12 @@ TYPE_WIDTH = 156 * MM
 TYPE_TOP, TYPE_BOTTOM = 37 * MM, (297 - 35) * MM
 
 
-def _issue(session: object, report_id: int) -> None:
+def _issue(session: Session, report_id: int) -> None:
     signer = wf.Actor(None, "王签发", frozenset())
-    wf.edit_sections(session, report_id, wf.SYSTEM, EDITOR_TEXT)  # type: ignore[arg-type]
-    wf.submit(session, report_id, wf.SYSTEM)  # type: ignore[arg-type]
-    wf.approve(session, report_id, wf.SYSTEM)  # type: ignore[arg-type]
-    wf.issue(session, report_id, signer, NOW)  # type: ignore[arg-type]
+    wf.edit_sections(session, report_id, wf.SYSTEM, EDITOR_TEXT)
+    wf.submit(session, report_id, wf.SYSTEM)
+    wf.approve(session, report_id, wf.SYSTEM)
+    wf.issue(session, report_id, signer, NOW)
 
 
 def issued_reports(db: Database) -> dict[str, Document]:
@@ -65,9 +66,7 @@ class Rendered:
 
 
 @pytest.fixture(params=["daily", "special"])
-def rendered(
-    request: pytest.FixtureRequest, sqlite_db: Database, tmp_path: Path
-) -> list[Rendered]:
+def rendered(request: pytest.FixtureRequest, sqlite_db: Database, tmp_path: Path) -> list[Rendered]:
     """One report in both page formats: the DOCX as LibreOffice lays it out, the PDF."""
     doc = issued_reports(sqlite_db)[request.param]
     office, weasy = tmp_path / "docx", tmp_path / "pdf"
@@ -81,9 +80,7 @@ def rendered(
 
 
 def chart_order(doc: Document) -> list[str]:
-    return [
-        b["chart"] for s in doc.sections for b in s["blocks"] if b.get("type") == "chart"
-    ]
+    return [b["chart"] for s in doc.sections for b in s["blocks"] if b.get("type") == "chart"]
 
 
 def check_charts(r: Rendered) -> None:
@@ -111,19 +108,19 @@ def check_first_page(r: Rendered) -> None:
 
 
 def check_page_numbers(r: Rendered) -> None:
-    """"— N —" under the type area on every page: odd pages right, even pages left."""
+    """ "— N —" under the type area on every page: odd pages right, even pages left."""
     pages = pg.pages(r.pdf)
     found = pg.words(r.pdf)
     for page in range(1, pages.count + 1):
-        number = [w for w in found if w.page == page and w.top > TYPE_BOTTOM and w.text == str(page)]
-        assert len(number) == 1, (page, [w.text for w in found if w.page == page][-4:])
+        footer = [w for w in found if w.page == page and w.top > TYPE_BOTTOM]
+        number = [w for w in footer if w.text == str(page)]
+        assert len(number) == 1, (page, [w.text for w in footer])
         middle = (number[0].left + number[0].right) / 2
         if page % 2:
             assert middle > pages.width * 0.7, (page, middle)
         else:
             assert middle < pages.width * 0.3, (page, middle)
-        dashes = [w for w in found if w.page == page and w.top > TYPE_BOTTOM and w.text == "—"]
-        assert len(dashes) == 2, page
+        assert [w.text for w in footer] == ["—", str(page), "—"], page
 
 
 def check_imprint(r: Rendered) -> None:
