@@ -88,8 +88,11 @@ def take_step(
     settings: Settings,
     now: datetime,
     reason: str = "",
+    *,
+    seen_version: int | None = None,
 ) -> Report:
-    """One sign-off step (or bringing a draft's figures up to date), by its role."""
+    """One sign-off step (or bringing a draft's figures up to date), by its role;
+    ``seen_version``: the version the signer looked at before issuing."""
     if step == "submit":
         return wf.submit(session, report_id, actor)
     if step == "approve":
@@ -97,7 +100,7 @@ def take_step(
     if step == "return":
         return wf.return_to_draft(session, report_id, actor, reason.strip())
     if step == "issue":
-        return wf.issue(session, report_id, actor, now)
+        return wf.issue(session, report_id, actor, now, seen_version=seen_version)
     if step == "refresh":
         wf.refresh(session, report_id, actor, settings.tz, now)
         return wf.get_report(session, report_id)
