@@ -11,9 +11,9 @@ from pathlib import Path
 
 import docx
 import pytest
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from tests.reports.seed import DAY, END, TZ, seed
@@ -109,6 +109,14 @@ def test_docx_has_the_official_document_layout(issued: Document) -> None:
     assert any("【昆都仑区】群众反映检测点排队时间长" in t for t in texts)
     # Volume and topics; one place only, so no places chart (a chart of one bar says nothing).
     assert len(document.inline_shapes) == 2
+    # Tables: fixed widths filling the type area, the header row repeated on each page.
+    for table in document.tables:
+        assert sum(c.width for c in table.columns) == pytest.approx(Mm(156), rel=0.01)
+        header = table.rows[0]._tr.trPr
+        assert header is not None and header.find(qn("w:tblHeader")) is not None
+    # Pictures sit in paragraphs of single spacing (a fixed line would clip them).
+    for shape_paragraph in (p for p in paragraphs if p._p.xpath(".//w:drawing")):
+        assert shape_paragraph.paragraph_format.line_spacing_rule == WD_LINE_SPACING.SINGLE
     footer = section.footer.paragraphs[0]
     assert footer.text.startswith("— ") and footer.text.endswith(" —")
     assert footer.alignment == WD_ALIGN_PARAGRAPH.RIGHT  # odd pages: outer edge is the right

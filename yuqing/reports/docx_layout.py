@@ -22,7 +22,6 @@ PAGE_NUMBER_SIZE = Pt(14)  # 4号
 ONE_CHAR = Pt(14)  # the page number sits one character in from the type area's edge
 MAX_WEIGHT = 40.0  # characters a column asks for at most
 SHORT_COLUMN = 9.0  # columns at most this many characters wide keep their width
-LONG_TABLE = 12  # rows after which the header row repeats on each page
 
 
 def field(run: Run, instruction: str) -> None:
@@ -127,14 +126,12 @@ def fix_widths(table: Table, widths: Sequence[Emu]) -> None:
 
 
 def repeat_header(table: Table) -> None:
-    """Rows never split; a long table's first row repeats on every page it runs onto.
-    (LibreOffice keeps a short table with a repeated header row whole, leaving the
-    rest of a page blank, so short tables go without.)"""
-    long_table = len(table.rows) > LONG_TABLE
+    """Rows never split; the first row repeats on every page the table runs onto (and
+    its cells keep with the next row, so that it never ends a page alone)."""
     for index, row in enumerate(table.rows):
         tr_pr = row._tr.get_or_add_trPr()
         cant_split = OxmlElement("w:cantSplit")
         tr_pr.append(cant_split)
-        if index == 0 and long_table:
+        if index == 0:
             header = OxmlElement("w:tblHeader")
             tr_pr.append(header)
