@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from yuqing.errors import NotFound
@@ -194,6 +194,7 @@ def clarifications(b: Builder, found: rf.Rumours) -> None:
 
 
 def responses(b: Builder, session: Session, event: Event) -> None:
+    """Cases opened on the event or on one of its items."""
     s = b.section("responses", "处置情况")
     replies = (
         select(func.count()).where(CaseReply.case_id == Case.id).correlate(Case).scalar_subquery()
@@ -201,7 +202,12 @@ def responses(b: Builder, session: Session, event: Event) -> None:
     rows = session.execute(
         select(Case.id, Case.title, Unit.name, Case.status, replies)
         .join(Unit, Unit.id == Case.department_id)
-        .where(Case.event_id == event.id)
+        .where(
+            or_(
+                Case.event_id == event.id,
+                Case.item_id.in_(select(Item.id).where(Item.event_id == event.id)),
+            )
+        )
         .order_by(Case.created_at, Case.id)
     ).all()
     if rows:
