@@ -67,16 +67,8 @@ class Rendered:
 
 @pytest.fixture(params=["daily", "special"])
 def rendered(request: pytest.FixtureRequest, sqlite_db: Database, tmp_path: Path) -> list[Rendered]:
-    """One report in both page formats: the DOCX as LibreOffice lays it out, the PDF."""
-    doc = issued_reports(sqlite_db)[request.param]
-    office, weasy = tmp_path / "docx", tmp_path / "pdf"
-    office.mkdir()
-    weasy.mkdir()
-    (weasy / "report.pdf").write_bytes(render(doc, "pdf").data)
-    return [
-        Rendered(doc, pg.docx_to_pdf(render(doc, "docx").data, office), office),
-        Rendered(doc, weasy / "report.pdf", weasy),
-    ]
+    """One report in both page formats."""
+    return render_both(issued_reports(sqlite_db)[request.param], tmp_path)
 
 
 def chart_order(doc: Document) -> list[str]:
@@ -128,21 +120,41 @@ def check_imprint(r: Rendered) -> None:
     below everything else on it."""
     last = pg.pages(r.pdf).count
     text = pg.page_text(r.pdf, last)
-    assert f"抄送：{'，'.join(COPY_TO)}。" in text
-    assert f"抄送：{'，'.join(COPY_TO)}。{UNIT}" in text and f"{r.doc.date_label}印发" in text
+    unit = r.doc.issuing_unit
+    assert f"抄送：{'，'.join(r.doc.copy_to)}。{unit}" in text
+    assert f"{r.doc.date_label}印发" in text
     body = [w for w in pg.words(r.pdf) if w.page == last and w.top < TYPE_BOTTOM]
     printed = next(w for w in body if w.text.endswith("印发"))
     assert printed.top == max(w.top for w in body)
-    assert text.index("签发人：王签发签发时间") < text.index("抄送")
+    signer = "".join((r.doc.signer or "").split())  # page_text drops spaces
+    assert text.index(f"签发人：{signer}签发时间") < text.index("抄送")
+
+
+def check_pages(r: Rendered) -> None:
+    check_charts(r)
+    check_first_page(r)
+    check_page_numbers(r)
+    check_imprint(r)
+    head = pg.page_text(r.pdf, 1)
+    assert (
+        head.startswith(f"{r.doc.series_name}第") and r.doc.issuing_unit + r.doc.date_label in head
+    )
+
+
+def render_both(doc: Document, folder: Path) -> list[Rendered]:
+    """The DOCX as LibreOffice lays it out, and the PDF."""
+    office, weasy = folder / "docx", folder / "pdf"
+    office.mkdir()
+    weasy.mkdir()
+    (weasy / "report.pdf").write_bytes(render(doc, "pdf").data)
+    return [
+        Rendered(doc, pg.docx_to_pdf(render(doc, "docx").data, office), office),
+        Rendered(doc, weasy / "report.pdf", weasy),
+    ]
 
 
 def test_issued_reports_render_as_designed_in_both_page_formats(
     rendered: list[Rendered],
 ) -> None:
     for r in rendered:
-        check_charts(r)
-        check_first_page(r)
-        check_page_numbers(r)
-        check_imprint(r)
-        head = pg.page_text(r.pdf, 1)
-        assert head.startswith(f"{r.doc.series_name}第") and f"{UNIT}{r.doc.date_label}" in head
+        check_pages(r)

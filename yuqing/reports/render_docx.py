@@ -228,6 +228,7 @@ def _imprint(docx: DocxDocument, doc: Document) -> None:
     it was printed, closed by a thick line (GB/T 9704 10.2)."""
     spacer = docx.add_paragraph()
     spacer.paragraph_format.space_before = Pt(24)
+    spacer.paragraph_format.keep_with_next = True
     rows = []
     if doc.copy_to:
         copy = docx.add_paragraph()
@@ -263,6 +264,7 @@ def render_docx(doc: Document, pngs: dict[str, bytes] | None = None) -> bytes:
     if doc.issued:
         signed = docx.add_paragraph(f"签发人：{doc.signer}　　签发时间：{doc.issued_label}")
         signed.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        signed.paragraph_format.keep_with_next = True  # the 版记 never stands alone
     _imprint(docx, doc)
     buffer = io.BytesIO()
     docx.save(buffer)
