@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import func, select
 
 from tests.reports.test_pages import check_pages, render_both
@@ -40,13 +39,11 @@ def rumour_event(db: Database) -> int:
             .order_by(n.desc(), Item.event_id)
             .limit(1)
         ).first()
-    assert row is not None, "the demo week should carry a rumour event"
+    assert row is not None and row[0] is not None, "the demo week should carry a rumour event"
     return int(row[0])
 
 
-def test_the_demo_reports_render_as_designed(
-    sqlite_db: Database, tmp_path: Path, request: pytest.FixtureRequest
-) -> None:
+def test_the_demo_reports_render_as_designed(sqlite_db: Database, tmp_path: Path) -> None:
     scenario = build_scenario(seed=2026, items=600)
     _, server = load_live(
         sqlite_db, scenario, folder=tmp_path, secret="d" * 32, password="demo-password", tz=TZ
