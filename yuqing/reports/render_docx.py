@@ -20,6 +20,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
@@ -55,6 +56,15 @@ def east_asian(element: Any, name: str, latin: str = LATIN_FONT) -> None:
     fonts.set(qn("w:eastAsia"), name)
     fonts.set(qn("w:ascii"), latin)
     fonts.set(qn("w:hAnsi"), latin)
+    # Chinese (PRC): a reader without the named font substitutes a simplified-Chinese
+    # one, not the Japanese forms LibreOffice otherwise picks (輿 for 舆).
+    rpr = element.get_or_add_rPr()
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def _style(docx: DocxDocument, name: str, font: str, size: Pt, *, centred: bool = False) -> None:
