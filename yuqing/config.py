@@ -100,6 +100,10 @@ class Settings(BaseSettings):
         "",
         description="Issuing unit printed on reports (发文机关); empty: city_name + 舆情工作专班.",
     )
+    report_copy_to: list[str] = Field(
+        default_factory=list,
+        description="抄送 printed in every report's 版记 (a series' settings copy_to overrides).",
+    )
     report_recipients: list[str] = Field(
         default_factory=list,
         description="E-mail addresses an issued report is sent to (uses the smtp_* settings).",

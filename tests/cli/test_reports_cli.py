@@ -47,10 +47,10 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, s
     get_settings.cache_clear()
 
 
-def run(*args: str) -> str:
+def run(*args: str, code: int = 0) -> str:
     result = CliRunner().invoke(app, ["report", *args])
-    assert result.exit_code == 0, (result.output, result.exception)
-    return result.output
+    assert result.exit_code == code, (result.output, result.exception)
+    return result.output if code == 0 else str(result.exception)
 
 
 def test_draft_list_render_sign_off_and_send(env: dict[str, str], tmp_path: Path) -> None:
@@ -68,6 +68,10 @@ def test_draft_list_render_sign_off_and_send(env: dict[str, str], tmp_path: Path
         target = tmp_path / f"out.{fmt}"
         assert f"written to {target}" in run("render", "1", "-f", fmt, "-o", str(target))
         assert check(target.read_bytes()), fmt
+    refused = run("submit", "1", "--user", "editor", code=1)
+    assert "尚未填写“研判”、“对策建议”、“下一步工作”" in refused
+    written = ("--judgement", "平稳。", "--suggestions", "加强引导。", "--next-steps", "持续监测。")
+    assert "第2版已保存" in run("edit", "1", "--user", "editor", *written)
     assert run("submit", "1", "--user", "editor").strip() == "report 1: 待审核"
     assert run("approve", "1", "--user", "signer").strip() == "report 1: 已审核"
     assert run("issue", "1", "--user", "signer").strip() == "report 1: 已签发 第1期"

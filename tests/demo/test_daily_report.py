@@ -38,7 +38,8 @@ def test_the_demo_issues_its_daily_report(sqlite_db: Database, tmp_path: Path) -
     assert [p.suffix for p in paths] == [".docx", ".pdf"]
     assert paths[1].read_bytes().startswith(b"%PDF")
     texts = [p.text for p in docx.Document(str(paths[0])).paragraphs]
-    assert texts[1] == "第1期" and "科长 张建国" in texts[2]
+    assert texts[1] == "第1期\t签发人：科长 张建国"
+    assert texts[2].startswith("青岚市舆情工作专班\t")  # the configured unit, not "青岚市"
     assert lines[3].startswith("bulletin ") and "submitted for review" in lines[3]
     assert "关于2026年11月16日至11月22日舆情信息报送工作的情况通报" in lines[3]
     with sqlite_db.reading() as session:

@@ -30,6 +30,8 @@ from yuqing.store.models import (
 )
 
 TZ = ZoneInfo("Asia/Shanghai")
+# The editor's sections a report needs before it may go to the signer.
+EDITOR_TEXT = {"judgement": "总体平稳。", "suggestions": "加强引导。", "next_steps": "持续监测。"}
 DAY = date(2026, 11, 17)
 START = datetime(2026, 11, 16, 1, 0, tzinfo=UTC)  # 09:00 local
 END = datetime(2026, 11, 17, 1, 0, tzinfo=UTC)

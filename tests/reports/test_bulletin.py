@@ -116,7 +116,12 @@ def test_the_bulletin_is_issued_in_every_format_with_its_table(
     seeded(sqlite_db)
     report_id = draft_bulletin(sqlite_db)
     with sqlite_db.transaction() as session:
-        wf.edit_sections(session, report_id, wf.SYSTEM, {"suggestions": "请东河区落实零报告制度。"})
+        wf.edit_sections(
+            session,
+            report_id,
+            wf.SYSTEM,
+            {"suggestions": "请东河区落实零报告制度。", "next_steps": "跟踪整改。"},
+        )
         wf.submit(session, report_id, wf.SYSTEM)
         wf.approve(session, report_id, wf.SYSTEM)
         assert wf.issue(session, report_id, wf.SYSTEM, NOW).number == 1
@@ -125,7 +130,7 @@ def test_the_bulletin_is_issued_in_every_format_with_its_table(
         scores = assess(session, FIRST, LAST, TZ, now=NOW)
     document = docx.Document(io.BytesIO(render(doc, "docx").data))
     texts = [p.text for p in document.paragraphs]
-    assert texts[:2] == ["情况通报", "第1期"]
+    assert texts[:2] == ["情况通报", "第1期\t签发人：系统"]
     (table,) = document.tables
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows[0] == COLUMNS

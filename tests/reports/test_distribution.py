@@ -15,7 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from tests.reports.seed import DAY, END, TZ, seed
+from tests.reports.seed import DAY, EDITOR_TEXT, END, TZ, seed
 from yuqing.config import load_settings
 from yuqing.errors import BadInput, Conflict, SourceUnreachable
 from yuqing.reports import workflow as wf
@@ -61,6 +61,7 @@ def report(db: Database, *, issue: bool) -> int:
         ensure_default_series(session, "测试市舆情专班")
         series = get_series(session, "daily")
         row = wf.create_draft(session, series, daily_window(DAY, TZ), wf.SYSTEM, NOW)
+        wf.edit_sections(session, row.id, wf.SYSTEM, EDITOR_TEXT)
         if issue:
             wf.submit(session, row.id, wf.SYSTEM)
             wf.approve(session, row.id, wf.SYSTEM)

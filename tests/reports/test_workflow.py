@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.reports.seed import DAY, END, TZ, seed
+from tests.reports.seed import DAY, EDITOR_TEXT, END, TZ, seed
 from yuqing.config import load_settings
 from yuqing.errors import Conflict, Forbidden
 from yuqing.reports import workflow as wf
@@ -47,6 +47,7 @@ def approved(db: Database, count: int) -> list[int]:
     ids = drafts(db, count)
     with db.transaction() as session:
         for report_id in ids:
+            wf.edit_sections(session, report_id, wf.SYSTEM, EDITOR_TEXT)
             wf.submit(session, report_id, wf.SYSTEM)
             wf.approve(session, report_id, wf.SYSTEM)
     return ids
@@ -58,7 +59,7 @@ def test_each_step_by_its_role_and_nothing_after_issue(db: Database) -> None:
     who = people(db)
     (report_id,) = drafts(db, 1)
     with db.transaction() as session:
-        wf.edit_sections(session, report_id, who["editor"], {"judgement": "平稳"})
+        wf.edit_sections(session, report_id, who["editor"], {**EDITOR_TEXT, "judgement": "平稳"})
         wf.submit(session, report_id, who["editor"])
     with pytest.raises(Forbidden), db.transaction() as session:
         wf.approve(session, report_id, who["editor"])

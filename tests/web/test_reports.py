@@ -49,16 +49,31 @@ def test_sign_off_goes_step_by_step_each_by_its_role(client: TestClient, web_db:
             "version": version,
             "title": "11月17日舆情日报",
             "judgement": "总体平稳，物价需关注。",
+            "suggestions": "加强物价引导。",
+            "next_steps": "持续监测。",
         },
     )
     assert saved.status_code == 303
     # The editor cannot approve their own work.
     assert client.post(f"/reports/{report_id}/submit").status_code == 303
+    assert f'src="/reports/{report_id}.pdf?inline=1"' in client.get(f"/reports/{report_id}").text
     assert client.post(f"/reports/{report_id}/approve").status_code == 403
     login(client, "signer")
     assert client.post(f"/reports/{report_id}/issue").status_code == 409  # not approved yet
     assert client.post(f"/reports/{report_id}/approve").status_code == 303
-    assert client.post(f"/reports/{report_id}/issue").status_code == 303
+    # The signer sees the rendered document first, and issues the version seen.
+    page = client.get(f"/reports/{report_id}")
+    assert f'src="/reports/{report_id}.pdf?inline=1"' in page.text
+    seen = re.search(r'name="seen" value="(\d+)"', page.text)
+    assert seen is not None
+    preview = client.get(f"/reports/{report_id}.pdf", params={"inline": 1})
+    assert preview.headers["content-disposition"].startswith("inline;")
+    assert preview.content.startswith(b"%PDF")
+    stale = client.post(f"/reports/{report_id}/issue", data={"seen": int(seen.group(1)) - 1})
+    assert stale.status_code == 409 and "请重新查看成稿后再签发" in stale.text
+    assert (
+        client.post(f"/reports/{report_id}/issue", data={"seen": seen.group(1)}).status_code == 303
+    )
     page = client.get(f"/reports/{report_id}")
     assert "第1期" in page.text and "签发人：signer" in page.text
     assert "总体平稳，物价需关注。" in page.text
@@ -82,6 +97,29 @@ def test_sign_off_goes_step_by_step_each_by_its_role(client: TestClient, web_db:
         "report_approved",
         "report_issued",
     ]
+
+
+def test_placeholders_and_empty_sections_block_submission_with_a_clear_message(
+    client: TestClient,
+) -> None:
+    login(client, "editor")
+    report_id = draft(client)
+    refused = client.post(f"/reports/{report_id}/submit")
+    assert refused.status_code == 400
+    assert "尚未填写“研判”、“对策建议”、“下一步工作”" in refused.text
+    data = {
+        "version": 1,
+        "title": "日报",
+        "judgement": "总体平稳。",
+        "suggestions": "（待编辑填写）",
+        "next_steps": "持续监测。",
+    }
+    assert client.post(f"/reports/{report_id}/edit", data=data).status_code == 303
+    refused = client.post(f"/reports/{report_id}/submit")
+    assert refused.status_code == 400
+    assert "“对策建议”仍含占位文字“待编辑填写”" in refused.text
+    assert "尚未填写" not in refused.text
+    assert client.get(f"/reports/{report_id}").text.count("草稿") >= 1
 
 
 def test_a_stale_edit_is_refused(client: TestClient) -> None:
@@ -138,6 +176,15 @@ def test_a_special_report_on_an_event(client: TestClient, web_db: Database) -> N
     login(client, "editor")
     form = client.get("/reports/new", params={"event_id": event_id})
     assert form.status_code == 200 and "核酸检测点排队" in form.text
+    # The event is picked from a searchable list, not typed as a number.
+    found = client.get("/reports/new", params={"series": "special", "q": "检测点"})
+    assert f'name="event_id" value="{event_id}"' in found.text
+    assert 'type="number"' not in found.text
+    missed = client.get("/reports/new", params={"series": "special", "q": "没有这个事件"})
+    assert (
+        f'value="{event_id}"' not in missed.text
+        and "没有找到标题含“没有这个事件”的事件" in missed.text
+    )
     created = client.post("/reports", data={"series": "special", "event_id": str(event_id)})
     assert created.status_code == 303
     page = client.get(created.headers["location"])

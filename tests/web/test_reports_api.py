@@ -11,6 +11,7 @@ from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from tests.reports.seed import EDITOR_TEXT
 from tests.reports.test_distribution import Inbox, free_port
 from tests.web.conftest import login
 from yuqing.config import Settings, load_settings
@@ -77,7 +78,7 @@ def test_sign_off_through_the_api_by_role_with_audit_and_mail(
     login(client, "editor")
     report_id = draft(client)["id"]
     base = f"/api/reports/{report_id}"
-    edit = {"version": 1, "title": "11月17日舆情日报", "judgement": "总体平稳。"}
+    edit = {"version": 1, "title": "11月17日舆情日报", **EDITOR_TEXT}
     assert client.post(f"{base}/edit", json=edit).status_code == 200
     assert client.post(f"{base}/edit", json=edit).status_code == 409  # stale version
     assert client.post(f"{base}/submit").json()["status"] == "in_review"
@@ -122,6 +123,8 @@ def test_the_list_filters_by_series_and_status(client: TestClient) -> None:
     daily = draft(client)["id"]
     bulletin = draft(client, series="bulletin", day=None, start="2026-11-10", end="2026-11-16")
     assert bulletin["title"] == "关于2026年11月10日至11月16日舆情信息报送工作的情况通报"
+    edit = {"version": 1, "title": "11月17日舆情日报", **EDITOR_TEXT}
+    assert client.post(f"/api/reports/{daily}/edit", json=edit).status_code == 200
     client.post(f"/api/reports/{daily}/submit")
     everything = client.get("/api/reports").json()
     assert everything["total"] == 2

@@ -27,16 +27,16 @@ from yuqing.analyse.context import (
     _local_units,
     model_path,
 )
-from yuqing.analyse.desk_sentiment import DeskSentiment
-from yuqing.analyse.model_files import load_task
-from yuqing.analyse.models import TextModel
-from yuqing.analyse.polarity import PolarityModel
-from yuqing.analyse.topic_model import TopicModel
 from yuqing.analyse.dedupe import NearDuplicateIndex
+from yuqing.analyse.desk_sentiment import DeskSentiment
 from yuqing.analyse.events import EventClusterer
 from yuqing.analyse.gazetteer import Gazetteer
+from yuqing.analyse.model_files import load_task
+from yuqing.analyse.models import TextModel
 from yuqing.analyse.places import PlaceTagger
+from yuqing.analyse.polarity import PolarityModel
 from yuqing.analyse.rules import Rule
+from yuqing.analyse.topic_model import TopicModel
 from yuqing.analyse.topics import Taxonomy, TopicTagger
 from yuqing.errors import QueryError
 from yuqing.store.models import Claim, Unit, WatchRule

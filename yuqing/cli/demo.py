@@ -49,6 +49,8 @@ def demo(
         database_url="",
         city_name="青岚市（演示）",
         jurisdiction=[DEMO_CITY_CODE],
+        report_issuing_unit="青岚市疫情防控舆情工作专班",
+        report_copy_to=["市疫情防控指挥部办公室", "市委宣传部", "市卫生健康委员会"],
     )
     db = Database(config.resolved_database_url())
     upgrade(db)

@@ -13,7 +13,7 @@ from yuqing.cli.common import console, open_database, settings
 from yuqing.errors import BadInput
 from yuqing.reports import workflow as wf
 from yuqing.reports.actions import distribute, draft_report, find_reports, take_step
-from yuqing.reports.render import FORMATS, default_unit, load_document, render
+from yuqing.reports.render import FORMATS, default_unit, document_for, render
 from yuqing.reports.series import KINDS, add_series, ensure_default_series
 from yuqing.reports.windows import Window
 from yuqing.store.migrate import require_current
@@ -113,7 +113,7 @@ def render_report(
     db = open_database(config)
     require_current(db)
     with db.reading() as session:
-        doc = load_document(session, report_id, config.tz, default_unit(config))
+        doc = document_for(session, report_id, config)
     out = render(doc, fmt)
     target = output or Path(out.filename)
     target.write_bytes(out.data)
@@ -130,6 +130,24 @@ def _step(report_id: int, user: str, step: str, reason: str = "") -> None:
         label = wf.STATUS_LABELS[ReportStatus(report.status)]
         number = f" 第{report.number}期" if report.number else ""
         console.print(f"report {report_id}: {label}{number}")
+
+
+@app.command("edit")
+def edit(
+    report_id: int,
+    user: UserOption,
+    judgement: Annotated[str | None, typer.Option(help="研判 (lines are paragraphs).")] = None,
+    suggestions: Annotated[str | None, typer.Option(help="对策建议.")] = None,
+    next_steps: Annotated[str | None, typer.Option(help="下一步工作.")] = None,
+) -> None:
+    """Write a draft's editor sections (editor or analyst); those left out stay as they are."""
+    given = {"judgement": judgement, "suggestions": suggestions, "next_steps": next_steps}
+    editor = {key: text for key, text in given.items() if text is not None}
+    db = open_database(settings())
+    require_current(db)
+    with db.transaction() as session:
+        version = wf.edit_sections(session, report_id, wf.actor_for(session, user), editor)
+        console.print(f"report {report_id}: 第{version.version}版已保存")
 
 
 @app.command("submit")

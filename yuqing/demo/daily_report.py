@@ -13,7 +13,7 @@ from yuqing.demo.scenario import Scenario
 from yuqing.reports import workflow as wf
 from yuqing.reports.actions import draft_report
 from yuqing.reports.adoption import adopt_into, candidates
-from yuqing.reports.render import default_unit, load_document, render
+from yuqing.reports.render import default_unit, document_for, render
 from yuqing.reports.series import ensure_default_series, get_series
 from yuqing.reports.windows import daily_window, days_window
 from yuqing.store.db import Database
@@ -87,7 +87,7 @@ def write_files(db: Database, settings: Settings, report_id: int) -> list[str]:
     folder = settings.data_dir / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     with db.reading() as session:
-        doc = load_document(session, report_id, settings.tz, default_unit(settings))
+        doc = document_for(session, report_id, settings)
     lines = []
     for fmt in ("docx", "pdf"):
         out = render(doc, fmt)

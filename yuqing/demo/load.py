@@ -106,7 +106,8 @@ def load_people(db: Database, scenario: Scenario, password: str) -> tuple[dict[s
                 grants=[Grant(Role(officer.role), unit.id)],
             )
         for code, name, kind in REPORT_SERIES:
-            session.add(ReportSeries(code=code, name=name, kind=kind, issuing_unit=top.name))
+            # No unit of its own: reports print the configured issuing unit (发文机关).
+            session.add(ReportSeries(code=code, name=name, kind=kind, issuing_unit=None))
         return {key: unit.id for key, unit in units.items()}, len(DESK_ACCOUNTS) + len(
             scenario.officers
         )

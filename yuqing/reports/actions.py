@@ -13,7 +13,7 @@ from yuqing.config import Settings
 from yuqing.errors import BadInput, NotFound
 from yuqing.reports import workflow as wf
 from yuqing.reports.distribution import Sent, send_report
-from yuqing.reports.render import default_unit, load_document
+from yuqing.reports.render import default_unit, document_for
 from yuqing.reports.series import ensure_default_series, get_series
 from yuqing.store.db import Database
 from yuqing.store.models import Report, ReportSeries, ReportStatus
@@ -88,8 +88,11 @@ def take_step(
     settings: Settings,
     now: datetime,
     reason: str = "",
+    *,
+    seen_version: int | None = None,
 ) -> Report:
-    """One sign-off step (or bringing a draft's figures up to date), by its role."""
+    """One sign-off step (or bringing a draft's figures up to date), by its role;
+    ``seen_version``: the version the signer looked at before issuing."""
     if step == "submit":
         return wf.submit(session, report_id, actor)
     if step == "approve":
@@ -97,7 +100,7 @@ def take_step(
     if step == "return":
         return wf.return_to_draft(session, report_id, actor, reason.strip())
     if step == "issue":
-        return wf.issue(session, report_id, actor, now)
+        return wf.issue(session, report_id, actor, now, seen_version=seen_version)
     if step == "refresh":
         wf.refresh(session, report_id, actor, settings.tz, now)
         return wf.get_report(session, report_id)
@@ -114,5 +117,5 @@ def distribute(
     """E-mail an issued report to ``recipients`` or the distribution list (signer)."""
     wf.require(actor, wf.SIGNERS, "分发报告")
     with db.reading() as session:
-        doc = load_document(session, report_id, settings.tz, default_unit(settings))
+        doc = document_for(session, report_id, settings)
     return send_report(db, settings, doc, recipients, user_id=actor.user_id)

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from yuqing.network.field_reports import adopt
 from yuqing.reports.network_figures import received_in
+from yuqing.reports.related import related_field_reports
 from yuqing.reports.windows import Window
 from yuqing.reports.workflow import DRAFTERS, Actor, get_report, refresh, require
-from yuqing.store.models import FieldReport, Unit
+from yuqing.store.models import Event, FieldReport, Unit
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,17 @@ class Candidate:
     title: str
     submitted_at: datetime
     adopted_here: bool
+    why: str = ""  # for a special report: what ties it to the event
 
 
 def candidates(session: Session, report_id: int, tz: ZoneInfo) -> list[Candidate]:
-    """Field reports with content received in the report's window, or adopted into it."""
+    """Field reports with content received in the report's window, or adopted into it;
+    for a special report, those related to its event, most related first."""
     report = get_report(session, report_id)
     window = Window(report.window_start, report.window_end, tz)
+    event = session.get(Event, report.event_id) if report.event_id is not None else None
+    if event is not None:
+        return _related(session, report_id, event, window)
     rows = session.execute(
         select(FieldReport, Unit.name)
         .join(Unit, Unit.id == FieldReport.unit_id)
@@ -49,6 +55,21 @@ def candidates(session: Session, report_id: int, tz: ZoneInfo) -> list[Candidate
         )
         for r, unit in rows
     ]
+
+
+def _related(session: Session, report_id: int, event: Event, window: Window) -> list[Candidate]:
+    adopted = session.execute(
+        select(FieldReport, Unit.name)
+        .join(Unit, Unit.id == FieldReport.unit_id)
+        .where(FieldReport.adopted_report_id == report_id)
+        .order_by(FieldReport.submitted_at, FieldReport.id)
+    ).all()
+    chosen = [Candidate(r.id, u, r.title or "（无标题）", r.submitted_at, True) for r, u in adopted]
+    taken = {c.id for c in chosen}
+    for r in related_field_reports(session, event, window):
+        if r.id not in taken:
+            chosen.append(Candidate(r.id, r.unit, r.title, r.submitted_at, False, r.why))
+    return chosen
 
 
 def adopt_into(

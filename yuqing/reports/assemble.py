@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 
 from yuqing.reports import figures as f
 from yuqing.reports import network_figures as nf
+from yuqing.reports import rumour_figures as rf
 from yuqing.reports import scan
 from yuqing.reports.content import Builder, Cell, fig_cell, link_cell, number_text
+from yuqing.reports.stories import StoryLine, key_stories
 from yuqing.reports.windows import Window
 
 SENTIMENT_LABELS = {
@@ -53,8 +55,9 @@ def assemble_overview(session: Session, scope: Scope, title: str) -> dict[str, A
     b = Builder()
     window = scope.window
     overall(b, session, window, scan.window_items(session, window))
-    key_points(b, session, window)
-    rumours(b, session, window)
+    found = rf.rumours(session, window)
+    key_points(b, session, window, found)
+    rumour_section(b, found)
     cases(b, session, window)
     network(b, session, scope)
     communication(b, session, window, scan.channels(session, window))
@@ -86,23 +89,34 @@ def overall(b: Builder, session: Session, window: Window, items: scan.WindowItem
     s.chart("volume")
     topics = items.topics
     if topics:
+        parts = ["从话题看，"]
+        for name, n in topics:
+            parts += [f"{name}", b.fig(f"items:topic:{name}", f"话题“{name}”", n), "条、"]
+        parts[-1] = "条。"
+        s.para(*parts)
         b.add_chart("topics", "话题分布", "bar", [(name, n) for name, n in topics])
         s.chart("topics")
-        s.table(
-            ["话题", "信息量"],
-            [[name, fig_cell(n, f"items:topic:{name}")] for name, n in topics],
-        )
-        for name, n in topics:
-            b.fig(f"items:topic:{name}", f"话题“{name}”", n)
     places = f.place_counts(session, window)
     if places:
-        b.add_chart("places", "地域分布", "hbar", [(name, n) for _, name, n in places])
-        s.chart("places")
+        parts = ["从地域看，"]
         for code, name, n in places:
-            b.fig(f"items:place:{code}", f"涉及{name}", n)
+            parts += [name, b.fig(f"items:place:{code}", f"涉及{name}", n), "条、"]
+        parts[-1] = "条。"
+        s.para(*parts)
+        if len(places) > 1:
+            b.add_chart("places", "地域分布", "hbar", [(name, n) for _, name, n in places])
+            s.chart("places")
 
 
-def key_points(b: Builder, session: Session, window: Window) -> None:
+HEAT_NOTE = (
+    "注：热度按互动量计算，即点赞数加转发数、评论数的2倍，再加阅读数的1/50，"
+    "取自然对数后加1，乘以来源权重；事件热度为本期该事件各条信息热度之和，"
+    "与重点信息的热度同一尺度。"
+)
+RUMOUR_MARKS = {"confirmed": "已确认", "candidate": "待核实"}
+
+
+def key_points(b: Builder, session: Session, window: Window, r: rf.Rumours) -> None:
     s = b.section("key_points", "舆情要点")
     events = f.key_events(session, window)
     if events:
@@ -110,46 +124,78 @@ def key_points(b: Builder, session: Session, window: Window) -> None:
         rows: list[list[Cell]] = []
         for e in events:
             b.fig(f"items:event:{e.id}", f"事件“{e.title}”本期信息", e.in_window)
+            mark = "confirmed" if e.id in r.events else "candidate"
+            rumour = e.id in r.events or e.id in r.candidate_events
             rows.append(
                 [
                     link_cell(e.title, f"/events/{e.id}"),
                     fig_cell(e.in_window, f"items:event:{e.id}"),
                     number_text(e.heat),
+                    RUMOUR_MARKS[mark] if rumour else "—",
                     TREND_LABELS.get(e.trend or "", "—"),
                 ]
             )
-        s.table(["事件", "本期信息", "热度", "趋势"], rows)
-    items = f.key_items(session, window)
-    if items:
+        s.table(["事件", "本期信息", "热度", "涉谣", "趋势"], rows)
+    stories = key_stories(session, window)
+    if stories:
         s.subheading("重点信息")
-        for item in items:
-            s.para(
-                f"{item.title}（{item.source or '来源不详'}，热度{number_text(item.heat)}，"
-                f"转载{item.copies}次）：{item.excerpt}"
-            )
-    if not events and not items:
+        for story in stories:
+            s.para(story_para(story, window))
+    if events or stories:
+        s.note(HEAT_NOTE)
+    else:
         s.para("本期未发现需要重点关注的事件。")
 
 
-def rumours(b: Builder, session: Session, window: Window, *where: Any) -> None:
-    r = f.rumours(session, window, *where)
+def story_para(story: StoryLine, window: Window) -> str:
+    """One key story, printed once: its text, then where, when and how far it spread."""
+    when = story.published_at.astimezone(window.tz).strftime("%m月%d日%H:%M")
+    source = story.source or "来源不详"
+    spread = f"热度{number_text(story.heat)}，转载{story.copies}次、转发{story.reposts}次"
+    return f"{story.text}（{source}，{when}，{spread}）"
+
+
+def rumours(b: Builder, session: Session, window: Window, *where: Any) -> rf.Rumours:
+    r = rf.rumours(session, window, *where)
+    rumour_section(b, r)
+    return r
+
+
+def rumour_section(b: Builder, r: rf.Rumours) -> None:
     s = b.section("rumours", "谣言与辟谣")
     s.para(
-        "本期确认涉及已知谣言",
-        b.fig("rumours", "涉及谣言", r.claims, "条"),
-        "条，相关信息",
-        b.fig("rumour_items", "涉谣信息", r.items),
-        "条；发布辟谣澄清",
+        "本期经核实确认涉及已知谣言的信息",
+        b.fig("rumour_items", "确认涉谣信息", r.items),
+        "条（涉及谣言",
+        b.fig("rumours", "确认涉及的谣言", r.claims),
+        "条、事件",
+        b.fig("rumour_events", "确认涉谣事件", len(r.events), "个"),
+        "个）；疑似涉谣、待核实的信息",
+        b.fig("rumour_items:candidate", "待核实涉谣信息", r.candidate_items),
+        "条（涉及谣言",
+        b.fig("rumours:candidate", "待核实涉及的谣言", r.candidate_claims),
+        "条、事件",
+        b.fig("rumour_events:candidate", "待核实涉谣事件", len(r.candidate_events), "个"),
+        "个）；发布辟谣澄清",
         b.fig("clarified", "发布辟谣", len(r.clarified)),
         "条。",
     )
     if r.top:
         rows: list[list[Cell]] = []
-        for claim_id, text, verdict, n in r.top:
-            key = f"rumour_items:claim:{claim_id}"
-            b.fig(key, f"涉谣言“{text[:20]}”信息", n)
-            rows.append([text, VERDICTS.get(verdict, verdict), fig_cell(n, key)])
-        s.table(["谣言", "结论", "相关信息"], rows)
+        for c in r.top:
+            key = f"rumour_items:claim:{c.id}"
+            waiting = f"rumour_items:candidate:claim:{c.id}"
+            b.fig(key, f"确认涉谣言“{c.text[:20]}”信息", c.confirmed)
+            b.fig(waiting, f"待核实涉谣言“{c.text[:20]}”信息", c.candidate)
+            rows.append(
+                [
+                    c.text,
+                    VERDICTS.get(c.verdict, c.verdict),
+                    fig_cell(c.confirmed, key),
+                    fig_cell(c.candidate, waiting),
+                ]
+            )
+        s.table(["谣言", "结论", "确认信息", "待核实信息"], rows)
     for _, text, authority in r.clarified:
         s.para(f"辟谣：{text}" + (f"（{authority}）" if authority else ""))
 

@@ -17,7 +17,9 @@ from yuqing.errors import ConfigError
 
 CJK_FAMILY = "Noto Sans CJK SC"
 COLOUR = "#3b6fb6"
-WIDTH, HEIGHT, DPI = 6.0, 2.6, 150  # inches; 900 px wide, 150 mm in the DOCX
+# Drawn at the size printed: the type area's 156 mm wide, so 8 pt labels print at 8 pt.
+WIDTH, HEIGHT, DPI = 156 / 25.4, 2.5, 150  # inches
+BAR_HEIGHT, HBAR_FRAME = 0.2, 0.75  # inches per horizontal bar, and for title and axis
 
 
 @cache
@@ -51,7 +53,7 @@ def chart_png(chart: dict[str, Any]) -> bytes:
 def _png(chart_json: str) -> bytes:
     chart = json.loads(chart_json)
     # A Figure of its own with the Agg canvas: no pyplot state, safe in worker threads.
-    figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
+    figure = Figure(figsize=(WIDTH, chart_height(chart)), dpi=DPI)
     FigureCanvasAgg(figure)
     _draw(figure, chart)
     # Margins from the labels' length rather than bbox_inches="tight", which draws
@@ -63,6 +65,14 @@ def _png(chart_json: str) -> bytes:
     return buffer.getvalue()
 
 
+def chart_height(chart: dict[str, Any]) -> float:
+    """Inches: a horizontal bar chart grows with its bars, so that each label fits."""
+    if chart.get("kind") == "hbar":
+        bars = len(chart.get("labels", []))
+        return max(1.6, min(3.6, HBAR_FRAME + BAR_HEIGHT * bars))
+    return HEIGHT
+
+
 def forget_drawn() -> None:
     """Drop the charts kept for reuse (the benchmark measures drawing them)."""
     _png.cache_clear()
@@ -71,13 +81,15 @@ def forget_drawn() -> None:
 def _margins(chart: dict[str, Any]) -> dict[str, float]:
     """Room for the tick labels: a CJK character at 8 pt is 1/9 inch."""
     longest = max((len(str(label)) for label in chart.get("labels", [])), default=1)
-    char_w, char_h = 1 / 9 / WIDTH, 1 / 9 / HEIGHT
-    margins = {"left": 0.08, "right": 0.98, "top": 0.88, "bottom": 0.14}
+    height = chart_height(chart)
+    char_w, char_h = 1 / 9 / WIDTH, 1 / 9 / height
+    # Fixed room in inches for the title (0.3) and the value axis (0.35).
+    margins = {"left": 0.08, "right": 0.98, "top": 1 - 0.3 / height, "bottom": 0.35 / height}
     kind = chart.get("kind", "bar")
     if kind == "hbar":
         margins["left"] = min(0.45, 0.03 + longest * char_w)
     elif kind == "bar" and len(chart.get("labels", [])) > 6:  # labels turned 30°
-        margins["bottom"] = min(0.5, 0.1 + longest * char_h * 0.5)
+        margins["bottom"] = min(0.5, 0.25 / height + longest * char_h * 0.5)
     return margins
 
 

@@ -8,7 +8,8 @@ A report's content is a dict::
      "charts": {name: {"title", "kind", "labels", "values"}},
      "editor": {"judgement": …, "suggestions": …, "next_steps": …}}
 
-A block is a paragraph ``{"type": "para", "parts": [text | {"fig": key}]}``, a
+A block is a paragraph ``{"type": "para", "parts": [text | {"fig": key}]}`` (with
+``"style": "note"`` for a footnote), a
 sub-heading ``{"type": "heading", "text"}``, a table ``{"type": "table", "columns",
 "rows"}`` whose cells are text or ``{"text", "fig"}`` / ``{"text", "href"}``, or a chart
 ``{"type": "chart", "chart": name}``. A ``fig`` names a figure whose records
@@ -54,6 +55,10 @@ class Section:
 
     def para(self, *parts: Part) -> None:
         self.blocks.append({"type": "para", "parts": list(parts)})
+
+    def note(self, text: str) -> None:
+        """A footnote to the section (printed smaller)."""
+        self.blocks.append({"type": "para", "parts": [text], "style": "note"})
 
     def subheading(self, text: str) -> None:
         self.blocks.append({"type": "heading", "text": text})

@@ -45,6 +45,12 @@ class Document:
     figures: dict[str, dict[str, Any]]
     charts: dict[str, dict[str, Any]]
     kind: str = "daily"
+    copy_to: tuple[str, ...] = ()  # 抄送, printed in the 版记
+
+    @property
+    def printed_label(self) -> str:
+        """印发日期 of the 版记: the day it was issued (or, for a draft, its date)."""
+        return f"{self.date_label}印发"
 
     @property
     def window_caption(self) -> str:
@@ -62,7 +68,9 @@ def build_document(
     content: dict[str, Any],
     tz: ZoneInfo,
     default_unit: str = "",
+    copy_to: tuple[str, ...] = (),
 ) -> Document:
+    """What the renderers print; ``copy_to`` (抄送) unless the series names its own."""
     issued = report.status == ReportStatus.ISSUED.value
     dated = report.issued_at if issued and report.issued_at else report.window_end
     sections = []
@@ -91,6 +99,7 @@ def build_document(
         figures=content.get("figures", {}),
         charts=content.get("charts", {}),
         kind=str(content.get("kind", series.kind)),
+        copy_to=tuple(str(x) for x in series.settings.get("copy_to", copy_to)),
     )
 
 

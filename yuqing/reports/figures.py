@@ -14,22 +14,20 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from yuqing.reports.rumour_figures import CONFIRMED, clarified_in
 from yuqing.reports.scan import UNANALYSED, in_window
 from yuqing.reports.windows import Window
 from yuqing.store.models import (
     Case,
     CaseReply,
     CaseStatus,
-    Claim,
-    ClaimMatch,
     Event,
     Item,
     ItemPlace,
-    Source,
     Unit,
 )
 
-__all__ = ["UNANALYSED", "in_window"]
+__all__ = ["CONFIRMED", "UNANALYSED", "clarified_in", "in_window"]
 
 
 def place_counts(
@@ -52,120 +50,36 @@ def place_counts(
 class EventLine:
     id: int
     title: str
-    heat: float
+    heat: float  # the sum of its items' heat in the window (the items' scale)
     trend: str | None
     in_window: int
     item_count: int
 
 
 def key_events(session: Session, window: Window, limit: int = 8) -> list[EventLine]:
-    """Events with items in the window, hottest first, with their items in the window."""
+    """Events with items in the window, hottest in the window first."""
     # Counted on the covering index first, then joined to the few events found.
     counted = (
-        select(Item.event_id, func.count().label("n"))
+        select(
+            Item.event_id,
+            func.count().label("n"),
+            func.coalesce(func.sum(Item.heat), 0).label("heat"),
+        )
         .where(*in_window(window), Item.event_id.is_not(None))
         .group_by(Item.event_id)
         .subquery()
     )
     rows = session.execute(
-        select(Event.id, Event.title, Event.heat, Event.trend, Event.item_count, counted.c.n)
+        select(Event.id, Event.title, counted.c.heat, Event.trend, Event.item_count, counted.c.n)
         .join(counted, counted.c.event_id == Event.id)
         .where(Event.merged_into_id.is_(None))
-        .order_by(Event.heat.desc(), Event.id)
+        .order_by(counted.c.heat.desc(), Event.id)
         .limit(limit)
     ).all()
     return [EventLine(i, t, round(float(h), 1), tr, int(k), int(c)) for i, t, h, tr, c, k in rows]
 
 
-@dataclass(frozen=True)
-class ItemLine:
-    id: int
-    title: str
-    excerpt: str
-    source: str
-    author: str
-    published_at: datetime
-    heat: float
-    copies: int
-
-
-def key_items(
-    session: Session, window: Window, *where: ColumnElement[bool], limit: int = 5
-) -> list[ItemLine]:
-    """The hottest originals (not copies) of the window."""
-    # The ids are ranked on the covering index; only the winners' rows are read.
-    hottest = (
-        select(Item.id)
-        .where(*in_window(window), Item.duplicate_of_id.is_(None), *where)
-        .order_by(Item.heat.desc(), Item.id)
-        .limit(limit)
-    )
-    ids = list(session.scalars(hottest))
-    rows = session.execute(
-        select(Item, Source.name)
-        .outerjoin(Source, Source.id == Item.source_id)
-        .where(Item.id.in_(ids))
-        .order_by(Item.heat.desc(), Item.id)
-    ).all()
-    return [
-        ItemLine(
-            id=item.id,
-            title=(item.title or item.text_original[:30]).strip(),
-            excerpt=item.text_original[:120],
-            source=source or "",
-            author=item.author or "",
-            published_at=item.published_at,
-            heat=round(item.heat, 1),
-            copies=item.copy_count,
-        )
-        for item, source in rows
-    ]
-
-
 # ---------------------------------------------------------------- desk
-
-
-CONFIRMED = "confirmed"
-
-
-@dataclass(frozen=True)
-class Rumours:
-    claims: int  # distinct claims met on items of the window
-    items: int  # items confirmed to carry one
-    top: list[tuple[int, str, str, int]]  # claim id, text, verdict, items
-    clarified: list[tuple[int, str, str | None]]  # claim id, text, authority
-
-
-def rumours(session: Session, window: Window, *where: ColumnElement[bool]) -> Rumours:
-    met = (ClaimMatch.status == CONFIRMED, *in_window(window), *where)
-    n = func.count().label("n")
-    top = session.execute(
-        select(Claim.id, Claim.text, Claim.verdict, n)
-        .join(ClaimMatch, ClaimMatch.claim_id == Claim.id)
-        .join(Item, Item.id == ClaimMatch.item_id)
-        .where(*met)
-        .group_by(Claim.id, Claim.text, Claim.verdict)
-        .order_by(n.desc(), Claim.id)
-    ).all()
-    clarified = session.execute(
-        select(Claim.id, Claim.text, Claim.authority)
-        .where(*clarified_in(window))
-        .order_by(Claim.published_at, Claim.id)
-    ).all()
-    return Rumours(
-        claims=len(top),
-        items=sum(int(r[3]) for r in top),
-        top=[(int(i), str(t), str(v), int(k)) for i, t, v, k in top[:8]],
-        clarified=[(int(i), str(t), a) for i, t, a in clarified],
-    )
-
-
-def clarified_in(window: Window) -> tuple[ColumnElement[bool], ...]:
-    return (
-        Claim.published.is_(True),
-        Claim.published_at >= window.start,
-        Claim.published_at < window.end,
-    )
 
 
 @dataclass(frozen=True)

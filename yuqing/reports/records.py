@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from yuqing.errors import NotFound
 from yuqing.reports import figures as f
 from yuqing.reports import network_figures as nf
+from yuqing.reports import rumour_figures as rf
 from yuqing.reports.bulletin_records import assessment_page
 from yuqing.reports.record_page import RecordPage, RecordRow, field_row, page_of
 from yuqing.reports.windows import Window
@@ -19,6 +20,7 @@ from yuqing.store.models import (
     Case,
     Claim,
     ClaimMatch,
+    Event,
     FieldReport,
     Item,
     ItemPlace,
@@ -72,12 +74,20 @@ def _int(value: str, key: str) -> int:
 
 
 def _rumour_filter(key: str) -> tuple[ColumnElement[bool], ...]:
-    matched = select(ClaimMatch.item_id).where(ClaimMatch.status == f.CONFIRMED)
-    if key.startswith("rumour_items:claim:"):
-        matched = matched.where(ClaimMatch.claim_id == _int(key.rsplit(":", 1)[1], key))
-    elif key != "rumour_items":
-        raise NotFound(f"报告数字 {key} 无对应记录")
-    return (Item.id.in_(matched),)
+    """rumour_items[:candidate][:claim:ID]: the items the rumour figures count."""
+    rest = key.removeprefix("rumour_items")
+    status = rf.CONFIRMED
+    if rest.startswith(":candidate"):
+        status, rest = rf.CANDIDATE, rest.removeprefix(":candidate")
+    if not rest:
+        return (rf.item_condition(status),)
+    if rest.startswith(":claim:"):
+        claim_id = _int(rest.removeprefix(":claim:"), key)
+        matched = select(ClaimMatch.item_id).where(
+            ClaimMatch.status == status, ClaimMatch.claim_id == claim_id
+        )
+        return (Item.id.in_(matched),)
+    raise NotFound(f"报告数字 {key} 无对应记录")
 
 
 def records(session: Session, report: Report, key: str, tz: Any, page: int = 1) -> RecordPage:
@@ -124,16 +134,12 @@ def _other(
             page,
             lambda c: RecordRow(c.title, f"/cases/{c.id}", c.created_at),
         )
-    if key == "rumours":
-        met = (
-            select(ClaimMatch.claim_id)
-            .join(Item, Item.id == ClaimMatch.item_id)
-            .where(ClaimMatch.status == f.CONFIRMED, *f.in_window(window))
-        )
-        if report.event_id is not None:
-            met = met.where(Item.event_id == report.event_id)
-        query = select(Claim).where(Claim.id.in_(met)).order_by(Claim.id)
-        return page_of(session, query, label, page, _claim_row)
+    if key in ("rumours", "rumours:candidate"):
+        return page_of(session, _claims_met(session, key, window, report), label, page, _claim_row)
+    if key in ("rumour_events", "rumour_events:candidate"):
+        status = rf.CANDIDATE if key.endswith(":candidate") else rf.CONFIRMED
+        ids = rf.event_ids(session, window, status, *_of_event(report))
+        return page_of(session, rf.event_query(ids), label, page, _event_row)
     if key == "clarified":
         query = select(Claim).where(*f.clarified_in(window)).order_by(Claim.published_at, Claim.id)
         return page_of(session, query, label, page, _claim_row)
@@ -146,6 +152,24 @@ def _other(
     if key.startswith("assess:"):
         return assessment_page(session, report, key, window, label, page)
     raise NotFound(f"报告数字 {key} 无对应记录")
+
+
+def _of_event(report: Report) -> tuple[ColumnElement[bool], ...]:
+    return () if report.event_id is None else (Item.event_id == report.event_id,)
+
+
+def _claims_met(session: Session, key: str, window: Window, report: Report) -> Select[Any]:
+    """The claims the rumour figure ``key`` counts (as :func:`rf.claim_lines` finds them)."""
+    lines = rf.claim_lines(session, window, *_of_event(report))
+    if key == "rumours":
+        ids = {c.id for c in lines if c.confirmed}
+    else:
+        ids = {c.id for c in lines if not c.confirmed}
+    return select(Claim).where(Claim.id.in_(ids)).order_by(Claim.id)
+
+
+def _event_row(event: Event) -> RecordRow:
+    return RecordRow(event.title, f"/events/{event.id}", event.first_seen)
 
 
 def _claim_row(claim: Claim) -> RecordRow:

@@ -37,8 +37,28 @@ def default_unit(settings: Settings) -> str:
     return settings.report_issuing_unit or f"{settings.city_name}舆情工作专班"
 
 
+def document_for(
+    session: Session, report_id: int, settings: Settings, version: int | None = None
+) -> Document:
+    """The report as printed with the configured issuing unit and 抄送."""
+    return load_document(
+        session,
+        report_id,
+        settings.tz,
+        default_unit(settings),
+        version,
+        copy_to=tuple(settings.report_copy_to),
+    )
+
+
 def load_document(
-    session: Session, report_id: int, tz: ZoneInfo, unit: str, version: int | None = None
+    session: Session,
+    report_id: int,
+    tz: ZoneInfo,
+    unit: str,
+    version: int | None = None,
+    *,
+    copy_to: tuple[str, ...] = (),
 ) -> Document:
     """The report as its renderers see it: the latest version, or the one asked for."""
     report = get_report(session, report_id)
@@ -47,7 +67,7 @@ def load_document(
     content = latest_version(session, report_id).content
     if version is not None:
         content = version_content(session, report_id, version)
-    return build_document(report, series, content, tz, unit)
+    return build_document(report, series, content, tz, unit, copy_to)
 
 
 def render(doc: Document, fmt: str) -> Rendered:

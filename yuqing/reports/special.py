@@ -3,23 +3,29 @@ what people said (pseudonymised public posts) and what has been done so far."""
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from yuqing.errors import NotFound
 from yuqing.reports import figures as f
+from yuqing.reports import network_figures as nf
+from yuqing.reports import rumour_figures as rf
 from yuqing.reports import scan
 from yuqing.reports.assemble import (
+    HEAT_NOTE,
     SENTIMENT_LABELS,
     TREND_LABELS,
     Scope,
-    rumours,
+    rumour_section,
+    story_para,
     window_json,
 )
 from yuqing.reports.content import Builder, fig_cell, link_cell, number_text
+from yuqing.reports.stories import key_stories
+from yuqing.reports.timeline import Response, timeline
 from yuqing.reports.windows import Window
 from yuqing.store.models import Case, CaseReply, Event, Item, Unit
 
@@ -46,32 +52,66 @@ def assemble_special(session: Session, scope: Scope, title: str) -> dict[str, An
     of_event = Item.event_id == event.id
     window = scope.window
     items = scan.window_items(session, window, of_event)
-    summary(b, window, event, items.totals)
-    s = b.section("timeline", "发展脉络")
-    b.add_chart("volume", "信息量走势", "line", items.volume)
-    s.chart("volume")
-    first = session.scalars(
-        select(Item).where(of_event).order_by(Item.published_at, Item.id).limit(5)
-    ).all()
-    s.table(
-        ["时间", "来源", "信息"],
-        [
-            [
-                i.published_at.astimezone(window.tz).strftime("%m-%d %H:%M"),
-                i.source.name if i.source else "",
-                link_cell((i.title or i.text_original[:30]).strip(), f"/items/{i.id}"),
-            ]
-            for i in first
-        ],
-    )
+    heat = session.scalar(select(func.sum(Item.heat)).where(*scan.in_window(window), of_event))
+    summary(b, window, event, items.totals, float(heat or 0))
+    found = rf.rumours(session, window, of_event)
+    development(b, session, window, found, of_event)
     sources(b, scan.channels(session, window, of_event).sources)
     places(b, session, window, of_event)
     posts(b, session, window, of_event)
-    responses(b, session, scope, event)
+    rumour_section(b, found)
+    clarifications(b, found)
+    responses(b, session, event)
+    adopted(b, session, scope)
     return b.content("special", title, window_json(window), None)
 
 
-def summary(b: Builder, window: Window, event: Event, t: scan.Totals) -> None:
+def development(
+    b: Builder, session: Session, window: Window, found: rf.Rumours, *where: Any
+) -> None:
+    """The volume by hour, then the distinct key posts in time order."""
+    s = b.section("timeline", "发展脉络")
+    b.add_chart("volume", "信息量走势（按小时）", "line", hourly_volume(session, window, *where))
+    s.chart("volume")
+    said = tuple(
+        Response(c.published_at, c.authority or "辟谣平台", f"发布辟谣：{c.clarification}")
+        for c in found.top
+        if c.published and c.published_at and c.clarification
+    )
+    nodes = timeline(session, window, *where, responses=said)
+    if not nodes:
+        s.para("暂无可列出的关键信息。")
+        return
+    s.table(
+        ["时间", "节点", "来源", "信息"],
+        [
+            [
+                n.post.at.astimezone(window.tz).strftime("%m-%d %H:%M"),
+                n.kind,
+                n.post.source or "来源不详",
+                link_cell(n.text, f"/items/{n.post.id}") if n.post.id else n.text,
+            ]
+            for n in nodes
+        ],
+    )
+
+
+def hourly_volume(session: Session, window: Window, *where: Any) -> list[tuple[str, int]]:
+    """Items per local hour over the whole event, however long it ran."""
+    rows = scan.hour_counts(session, window.start, window.end, *where)
+    by_hour: dict[datetime, int] = {}
+    for row in rows:
+        by_hour[row.hour] = by_hour.get(row.hour, 0) + row.items
+    out = []
+    cursor = window.start
+    while cursor < window.end:
+        label = cursor.astimezone(window.tz).strftime("%d日%H时")
+        out.append((label, by_hour.get(cursor, 0)))
+        cursor += timedelta(hours=1)
+    return out
+
+
+def summary(b: Builder, window: Window, event: Event, t: scan.Totals, heat: float) -> None:
     s = b.section("summary", "事件概况")
     s.para(
         f"“{event.title}”最早见于{event.first_seen.astimezone(window.tz):%m月%d日%H时%M分}，"
@@ -80,7 +120,7 @@ def summary(b: Builder, window: Window, event: Event, t: scan.Totals) -> None:
         b.fig("items", "事件信息总量", t.total),
         "条，其中涉及本地",
         b.fig("items:local", "涉本地信息", t.local),
-        f"条；事件热度{number_text(round(event.heat, 1))}，"
+        f"条；事件热度{number_text(round(heat, 1))}，"
         f"趋势{TREND_LABELS.get(event.trend or '', '不明')}。",
     )
     parts: list[Any] = ["从情感倾向看，"]
@@ -94,6 +134,7 @@ def summary(b: Builder, window: Window, event: Event, t: scan.Totals) -> None:
     if len(parts) > 1:
         parts[-1] = "条。"
         s.para(*parts)
+    s.note(HEAT_NOTE)
 
 
 def sources(b: Builder, rows: list[tuple[int, str, int]]) -> None:
@@ -103,6 +144,9 @@ def sources(b: Builder, rows: list[tuple[int, str, int]]) -> None:
         return
     for source_id, name, n in rows:
         b.fig(f"items:source:{source_id}", f"来自{name}", n)
+    if len(rows) > 1:
+        b.add_chart("sources", "来源分布", "hbar", [(name, n) for _, name, n in rows])
+        s.chart("sources")
     s.table(
         ["来源", "信息（条）"],
         [[name, fig_cell(n, f"items:source:{sid}")] for sid, name, n in rows],
@@ -115,8 +159,9 @@ def places(b: Builder, session: Session, window: Window, *where: Any) -> None:
     if not rows:
         s.para("信息未涉及具体地域。")
         return
-    b.add_chart("places", "地域分布", "hbar", [(name, n) for _, name, n in rows])
-    s.chart("places")
+    if len(rows) > 1:
+        b.add_chart("places", "地域分布", "hbar", [(name, n) for _, name, n in rows])
+        s.chart("places")
     for code, name, n in rows:
         b.fig(f"items:place:{code}", f"涉及{name}", n)
     s.table(
@@ -126,16 +171,30 @@ def places(b: Builder, session: Session, window: Window, *where: Any) -> None:
 
 
 def posts(b: Builder, session: Session, window: Window, *where: Any) -> None:
-    """Representative public posts; authors are the pseudonyms stored at ingest."""
+    """Representative public posts, one per story; authors are the pseudonyms stored at
+    ingest."""
     s = b.section("posts", "代表性言论")
-    lines = f.key_items(session, window, *where, limit=6)
+    lines = key_stories(session, window, *where, limit=6)
     if not lines:
         s.para("暂无代表性言论。")
-    for item in lines:
-        s.para(f"{item.author or '网民'}（{item.source or '公开平台'}）：{item.excerpt}")
+    for story in lines:
+        s.para(f"{story.author or '网民'}：{story_para(story, window)}")
 
 
-def responses(b: Builder, session: Session, scope: Scope, event: Event) -> None:
+def clarifications(b: Builder, found: rf.Rumours) -> None:
+    """What fact-checkers said of the claims the event's items carry or may carry."""
+    said = [c for c in found.top if c.clarification]
+    if not said:
+        return
+    s = b.section("clarifications", "相关辟谣")
+    for c in said:
+        state = "已发布" if c.published else "待发布"
+        who = f"（{c.authority}，{state}）" if c.authority else f"（{state}）"
+        s.para(f"关于“{c.text}”：{c.clarification}{who}")
+
+
+def responses(b: Builder, session: Session, event: Event) -> None:
+    """Cases opened on the event or on one of its items."""
     s = b.section("responses", "处置情况")
     replies = (
         select(func.count()).where(CaseReply.case_id == Case.id).correlate(Case).scalar_subquery()
@@ -143,7 +202,12 @@ def responses(b: Builder, session: Session, scope: Scope, event: Event) -> None:
     rows = session.execute(
         select(Case.id, Case.title, Unit.name, Case.status, replies)
         .join(Unit, Unit.id == Case.department_id)
-        .where(Case.event_id == event.id)
+        .where(
+            or_(
+                Case.event_id == event.id,
+                Case.item_id.in_(select(Item.id).where(Item.event_id == event.id)),
+            )
+        )
         .order_by(Case.created_at, Case.id)
     ).all()
     if rows:
@@ -156,4 +220,12 @@ def responses(b: Builder, session: Session, scope: Scope, event: Event) -> None:
         )
     else:
         s.para("尚未交办相关诉求。")
-    rumours(b, session, scope.window, Item.event_id == event.id)
+
+
+def adopted(b: Builder, session: Session, scope: Scope) -> None:
+    """The field reports the editor adopted (chosen from those related to the event)."""
+    fr = nf.field_reports(session, scope.window, scope.report_id)
+    s = b.section("network", "基层报送")
+    s.para("本专报采用信息员报送", b.fig("field:adopted", "采用报送", len(fr.adopted)), "条。")
+    for _, title, unit in fr.adopted:
+        s.para(f"【{unit}】{title}")

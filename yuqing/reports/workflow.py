@@ -13,7 +13,7 @@ The issue number is taken in the issuing transaction (see :mod:`yuqing.reports.s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,9 +24,11 @@ from yuqing.errors import BadInput, Conflict, Forbidden, NotFound
 from yuqing.reports.assemble import Scope, assemble_overview
 from yuqing.reports.bulletin import assemble_bulletin
 from yuqing.reports.content import EDITOR_SECTIONS
+from yuqing.reports.readiness import require_ready
+from yuqing.reports.report_window import window_for as window_for
 from yuqing.reports.series import take_number
-from yuqing.reports.special import assemble_special, event_window
-from yuqing.reports.windows import Window, daily_window, days_window, period_window
+from yuqing.reports.special import assemble_special
+from yuqing.reports.windows import Window
 from yuqing.store.models import (
     AuditEntry,
     Event,
@@ -47,7 +49,6 @@ STATUS_LABELS = {
     ReportStatus.ISSUED: "已签发",
 }
 MAX_EDITOR_TEXT = 20_000
-MAX_PERIOD_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -197,36 +198,6 @@ def create_draft(
     return report
 
 
-def window_for(
-    series: ReportSeries,
-    tz: ZoneInfo,
-    hour: int,
-    day: date | None,
-    event_id: int | None,
-    session: Session,
-    *,
-    start: date | None = None,
-    end: date | None = None,
-) -> Window:
-    """The window a new report of ``series`` covers: by event, by chosen days (period
-    reports and bulletins, ``start`` to ``end``), by day or the period of ``day``."""
-    if series.kind == "special":
-        if event_id is None:
-            raise BadInput(f"{series.name}需要指定一个事件")
-        return event_window(session, event_id, tz)[1]
-    if series.kind != "daily" and (start or end):
-        if not (start and end):
-            raise BadInput(f"{series.name}需要同时指定起止日期")
-        if (end - start).days > MAX_PERIOD_DAYS:
-            raise BadInput(f"{series.name}的时段最长 {MAX_PERIOD_DAYS} 天")
-        return days_window(start, end, tz)
-    if day is None:
-        raise BadInput(f"{series.name}需要指定日期")
-    if series.kind == "daily":
-        return daily_window(day, tz, int(series.settings.get("window_hour", hour)))
-    return period_window(str(series.settings.get("period", "week")), day, tz)
-
-
 # ---------------------------------------------------------------- editing
 
 
@@ -343,10 +314,16 @@ ACTION_LABELS = {
 
 
 def submit(session: Session, report_id: int, actor: Actor) -> Report:
+    """Send a draft to the signer, once its editor sections are written (no placeholders)."""
     require(actor, DRAFTERS, "提交审核")
-    return _move(
-        session, report_id, actor, (ReportStatus.DRAFT,), ReportStatus.IN_REVIEW, "report_submitted"
-    )
+    report = _locked_in(session, report_id, (ReportStatus.DRAFT,), "report_submitted")
+    _ready(session, report_id)
+    return _transition(session, report, actor, ReportStatus.IN_REVIEW, "report_submitted")
+
+
+def _ready(session: Session, report_id: int) -> None:
+    content = latest_version(session, report_id).content
+    require_ready(report_id, content, str(content.get("kind", "")))
 
 
 def return_to_draft(session: Session, report_id: int, actor: Actor, reason: str = "") -> Report:
@@ -369,10 +346,22 @@ def approve(session: Session, report_id: int, actor: Actor) -> Report:
     )
 
 
-def issue(session: Session, report_id: int, actor: Actor, now: datetime) -> Report:
-    """Number, sign and freeze an approved report, in one transaction."""
+def issue(
+    session: Session,
+    report_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    seen_version: int | None = None,
+) -> Report:
+    """Number, sign and freeze an approved report, in one transaction; with
+    ``seen_version``, only if that is still the version the signer previewed."""
     require(actor, SIGNERS, "签发报告")
     report = _locked_in(session, report_id, (ReportStatus.APPROVED,), "report_issued")
+    _ready(session, report_id)
+    latest = latest_version(session, report_id).version
+    if seen_version is not None and seen_version != latest:
+        raise Conflict(f"报告 {report_id} 已更新为第{latest}版，请重新查看成稿后再签发")
     report.number = take_number(session, report.series_id)
     report.issued_at = now
     report.issued_by_id = actor.user_id

@@ -19,8 +19,9 @@ from yuqing.jobs.retention import purges_since
 from yuqing.reports import workflow as wf
 from yuqing.reports.actions import distribute, draft_report, find_reports, take_step
 from yuqing.reports.adoption import adopt_into, candidates
+from yuqing.reports.event_choice import events_to_choose
 from yuqing.reports.records import records
-from yuqing.reports.render import default_unit, load_document, render
+from yuqing.reports.render import document_for, render
 from yuqing.reports.render_html import render_body
 from yuqing.reports.series import describe_series
 from yuqing.reports.versions import diff
@@ -86,11 +87,14 @@ def new_report_form(
     series: Annotated[str, Query()] = "special",
     start: Annotated[str | None, Query()] = None,
     end: Annotated[str | None, Query()] = None,
+    q: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
-    """The form for a new report: a special report (专报) on an event (?event_id=), or a
-    bulletin or period report over chosen days (?series=bulletin&start=…&end=…)."""
+    """The form for a new report: a special report (专报) on an event picked from a
+    searchable list (?q=, or ?event_id= preselected), or a bulletin or period report
+    over chosen days (?series=bulletin&start=…&end=…)."""
     chosen = describe_series(session, series)
     event = session.get(Event, parse_int(event_id)) if event_id else None
+    choices = events_to_choose(session, q) if chosen.kind == "special" else []
     last = parse_date(end) or utcnow().astimezone(settings.tz).date()
     first = parse_date(start) or last - timedelta(days=6)
     context = {
@@ -98,6 +102,8 @@ def new_report_form(
         "series": chosen,
         "event": event,
         "event_id": event_id or "",
+        "choices": choices,
+        "q": q,
         "start": first.isoformat(),
         "end": last.isoformat(),
     }
@@ -131,13 +137,20 @@ def create_report(
 
 @router.get("/reports/{report_id}.{fmt}")
 def download(
-    report_id: Id, fmt: str, user: DeskUser, session: ReadSession, settings: SettingsDep
+    report_id: Id,
+    fmt: str,
+    user: DeskUser,
+    session: ReadSession,
+    settings: SettingsDep,
+    inline: bool = False,
 ) -> Response:
-    doc = load_document(session, report_id, settings.tz, default_unit(settings))
+    """The report as a file; ``inline`` shows it in the page (the signer's preview)."""
+    doc = document_for(session, report_id, settings)
     out = render(doc, fmt)
     # An ASCII name for old clients, the Chinese one (RFC 5987) for the rest.
+    how = "inline" if inline else "attachment"
     disposition = (
-        f"attachment; filename=report-{report_id}.{fmt}; filename*=UTF-8''{quote(out.filename)}"
+        f"{how}; filename=report-{report_id}.{fmt}; filename*=UTF-8''{quote(out.filename)}"
     )
     return Response(
         out.data, media_type=out.media_type, headers={"Content-Disposition": disposition}
@@ -153,7 +166,7 @@ def report_view(
     settings: SettingsDep,
     templates: TemplatesDep,
 ) -> Response:
-    doc = load_document(session, report_id, settings.tz, default_unit(settings))
+    doc = document_for(session, report_id, settings)
     report = wf.get_report(session, report_id)
     versions = wf.versions(session, report_id)
     me = actor(user)
@@ -217,13 +230,24 @@ def move_report(
     db: DbDep,
     settings: SettingsDep,
     reason: Annotated[str, Form()] = "",
+    seen: Annotated[str, Form()] = "",
 ) -> Response:
-    """Workflow steps: submit, approve, return, issue, refresh, distribute."""
+    """Workflow steps: submit, approve, return, issue (of the version the signer saw),
+    refresh, distribute."""
     if step == "distribute":
         distribute(db, settings, report_id, actor(user))
     else:
         with db.transaction() as session:
-            take_step(session, report_id, step, actor(user), settings, utcnow(), reason)
+            take_step(
+                session,
+                report_id,
+                step,
+                actor(user),
+                settings,
+                utcnow(),
+                reason,
+                seen_version=parse_int(seen),
+            )
     return _back(report_id)
 
 
