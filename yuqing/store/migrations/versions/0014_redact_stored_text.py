@@ -4,7 +4,7 @@ triage notes, item tags) and audit details; item links that are not http(s)
 are dropped. No schema change; rows are rewritten only where something changes.
 
 Revision ID: 0014
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-02
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0014"
-down_revision = "0008"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
