@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from tests.browser.journey import DESKTOP, PHONE, Journey
 from yuqing.config import Settings
+from yuqing.demo.daily_report import EDITOR_TEXT
 from yuqing.desk import cases
 from yuqing.network.tallies import add_metric
 from yuqing.reports import workflow as wf
@@ -53,6 +54,7 @@ def desk(web_db: Database, settings: Settings) -> dict[str, int]:
         editor = wf.Actor(analyst.id, "研判员 李敏", frozenset({Role.ANALYST.value}))
         now = utcnow()
         report = draft_report(session, settings, "daily", editor, now, day=now.date())
+        wf.edit_sections(session, report.id, editor, EDITOR_TEXT)  # a report needs them to go on
         take_step(session, report.id, "submit", editor, settings, now)
         return {"case": case.id, "item": item.id, "report": report.id}
 

@@ -54,7 +54,7 @@ def test_mail_folder_files_reports_under_the_senders_unit(db: Database, tmp_path
         add_user(
             session,
             "officer_gc",
-            "password-123",
+            "Blue-lantern-river-42",
             unit=town,
             email="GC@units.example",
             grants=[Grant(Role.OFFICER, town.id)],
@@ -130,7 +130,7 @@ def test_a_responders_mail_naming_a_case_is_filed_on_the_case_only_if_it_is_thei
             add_user(
                 session,
                 name,
-                "password-123",
+                "Blue-lantern-river-42",
                 unit=unit,
                 email=f"{name}@units.example",
                 grants=[Grant(role, unit.id)],

@@ -21,6 +21,10 @@ PUBLIC_ROUTES = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("GET", "/api/health"),
+    # Readiness and metrics for load balancers and Prometheus (docs/deploy.md restricts
+    # /metrics at the proxy); they show counts and states, no records.
+    ("GET", "/api/ready"),
+    ("GET", "/metrics"),
     # Published clarifications (辟谣) are public by design, read-only.
     ("GET", "/clarifications"),
     ("GET", "/clarifications.json"),

@@ -97,9 +97,12 @@ def test_the_audit_log_filters_and_exports(client: TestClient, web_db: Database)
     client.post("/logout")
     login(client, "admin")
     everything = client.get("/admin/audit").text
-    assert 'title="login">登录<' in everything and 'title="view.save">保存视图<' in everything
+    assert (
+        'data-action="login">登录<' in everything
+        and 'data-action="view.save">保存视图<' in everything
+    )
     only = client.get("/admin/audit?who=analyst&action=view.").text
-    assert "保存视图" in only and 'title="login">登录<' not in only
+    assert "保存视图" in only and 'data-action="login">登录<' not in only
     assert 'id="total">1<' in only
     day = client.get("/admin/audit?since=2000-01-01&until=2000-01-02").text
     assert 'id="total">0<' in day

@@ -344,9 +344,9 @@ def test_item_page_shows_its_analysis(analyst: TestClient, web_db: Database) -> 
     section = page.split('id="analysis"')[1].split("</section>")[0]
     for text in (
         "物价",
-        "0.75 · 关键词",
+        "关键词 ",
         "物资供应",
-        "0.64 · 模型",
+        "模型 0.64",
         "负面",
         "愤怒",
         "昆都仑区",

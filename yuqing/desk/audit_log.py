@@ -63,6 +63,7 @@ ACTIONS: dict[str, str] = {
     "audit.export": "导出审计日志",
 }
 OBJECTS = {
+    "login": "账号",
     "item": "信息",
     "event": "事件",
     "case": "督办",

@@ -87,6 +87,10 @@ class Jobs:
         self.tick = self._every_minute("schedule_tick", self.tick_now)
         self.analyse = self._every_minute("analyse_new", self.analyse_now)
         self.duties = self._every_minute("duties", self.duties_now)
+        # daily at 19:30 UTC (03:30 in China), when the desk is quiet
+        self.purge = self.huey.periodic_task(
+            crontab(hour="19", minute="30"), name="retention_purge"
+        )(self.purge_now)
 
     def _every_minute(self, name: str, work: Callable[[], Any]) -> Any:
         def once_a_minute() -> Any:
@@ -105,10 +109,6 @@ class Jobs:
     def holder(self) -> str:
         """Who holds a lease taken by this thread of this ``Jobs``."""
         return f"{leases.holder_id()}:{self.instance}"
-        # daily at 19:30 UTC (03:30 in China), when the desk is quiet
-        self.purge = self.huey.periodic_task(
-            crontab(hour="19", minute="30"), name="retention_purge"
-        )(self.purge_now)
 
     def fetcher(self) -> Fetcher:
         """One fetcher per worker thread; all share the per-host clock and robots cache."""

@@ -24,6 +24,8 @@ GROUPS: tuple[tuple[str, str], ...] = (
     ("/api/", "账号与运行"),
 )
 SUMMARIES: dict[str, str] = {
+    "api_event_spread": "事件传播分析（只含汇总数）",
+    "ready": "运行就绪检查：数据库、队列、分析滞后",
     "api_sources": "信息源及其运行状态",
     "api_quarantine": "隔离区中未处理的记录",
     "api_manual_item": "人工录入一条公开信息",

@@ -150,7 +150,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             detail = [{k: e[k] for k in ("loc", "msg", "type")} for e in exc.errors()]
             return JSONResponse({"detail": jsonable_encoder(detail)}, status_code=422)
         problems = "；".join(problem(e) for e in exc.errors())
-        return _error_page(request, 400, f"请求参数有误：{problems}")
+        return _error_page(request, 422, f"请求参数有误：{problems}")
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:

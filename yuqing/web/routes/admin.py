@@ -25,7 +25,7 @@ from yuqing.network.accounts import (
 )
 from yuqing.store.models import Unit
 from yuqing.web.deps import AdminUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
-from yuqing.web.params import parse_date, parse_int
+from yuqing.web.params import Id, parse_date, parse_int
 
 router = APIRouter()
 
@@ -92,7 +92,7 @@ def user_create(
 
 @router.post("/admin/users/{user_id}/role")
 def user_role(
-    user_id: int,
+    user_id: Id,
     user: AdminUser,
     session: WriteSession,
     role: Annotated[str, Form()],
@@ -104,7 +104,7 @@ def user_role(
 
 @router.post("/admin/users/{user_id}/password", response_class=HTMLResponse)
 def user_password(
-    request: Request, user_id: int, user: AdminUser, session: WriteSession, templates: TemplatesDep
+    request: Request, user_id: Id, user: AdminUser, session: WriteSession, templates: TemplatesDep
 ) -> Response:
     """A new password, shown on this answer only (the page is not cached)."""
     username, password = reset_password(session, user_id, user.user_id)
@@ -115,7 +115,7 @@ def user_password(
 
 @router.post("/admin/users/{user_id}/active")
 def user_active(
-    user_id: int, user: AdminUser, session: WriteSession, active: Annotated[str, Form()]
+    user_id: Id, user: AdminUser, session: WriteSession, active: Annotated[str, Form()]
 ) -> Response:
     set_active(session, user_id, active == "true", user.user_id)
     return RedirectResponse("/admin/users?saved=user", status_code=303)

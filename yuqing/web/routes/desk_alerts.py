@@ -23,7 +23,7 @@ from yuqing.errors import NotFound
 from yuqing.store.models import Alert, Delivery
 from yuqing.store.types import utcnow
 from yuqing.web.deps import AdminUser, DeskUser, ReadSession, TemplatesDep, WriteSession
-from yuqing.web.params import Id, parse_int
+from yuqing.web.params import MAX_PAGE, Id, parse_int
 
 router = APIRouter()
 SHOWN = 200
@@ -40,7 +40,7 @@ def alerts_page(
     kind: str = "",
     dimension: str = "",
     state: str = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     filters = AlertFilters(kind, dimension, state, page)
     deliveries = select(Delivery, Alert.title).join(Alert, Alert.id == Delivery.alert_id)

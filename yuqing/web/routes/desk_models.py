@@ -13,6 +13,7 @@ from yuqing.analyse.training import train_and_save
 from yuqing.desk.corrections import analyst_topics, set_topics
 from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
 from yuqing.web.item_search import topic_names
+from yuqing.web.params import Id
 
 router = APIRouter()
 RETRAIN_FOLDS = 3
@@ -50,7 +51,7 @@ def models_retrain(user: DeskUser, session: ReadSession, settings: SettingsDep) 
 
 @router.post("/items/{item_id}/topics")
 def item_topics(
-    item_id: int,
+    item_id: Id,
     user: DeskUser,
     session: WriteSession,
     settings: SettingsDep,

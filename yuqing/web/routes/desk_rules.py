@@ -14,6 +14,7 @@ from yuqing.errors import NotFound, QueryError
 from yuqing.store.models import Role, WatchRule
 from yuqing.web.deps import DeskUser, ReadSession, TemplatesDep, WriteSession
 from yuqing.web.highlight import marks_for
+from yuqing.web.params import Id
 from yuqing.web.security import Principal, allow
 
 router = APIRouter()
@@ -62,7 +63,7 @@ def rule_preview(
 
 @router.get("/rules/{rule_id}", response_class=HTMLResponse)
 def rule_edit(
-    request: Request, rule_id: int, user: DeskUser, session: ReadSession, templates: TemplatesDep
+    request: Request, rule_id: Id, user: DeskUser, session: ReadSession, templates: TemplatesDep
 ) -> Response:
     rule = session.get(WatchRule, rule_id)
     if rule is None:
@@ -76,7 +77,7 @@ def rule_save(
     session: WriteSession,
     name: Annotated[str, Form()],
     query: Annotated[str, Form()],
-    rule_id: Annotated[int | None, Form()] = None,
+    rule_id: Annotated[Id | None, Form()] = None,
     raises_alert: Annotated[str, Form()] = "",
 ) -> Response:
     rule, _ = watch_rules.save_rule(
@@ -92,7 +93,7 @@ def rule_save(
 
 @router.post("/rules/{rule_id}/active")
 def rule_active(
-    rule_id: int, user: RuleEditor, session: WriteSession, enabled: Annotated[str, Form()]
+    rule_id: Id, user: RuleEditor, session: WriteSession, enabled: Annotated[str, Form()]
 ) -> Response:
     watch_rules.set_enabled(session, user.user_id, rule_id, enabled == "1")
     return RedirectResponse(f"/rules?saved=rule#rule-{rule_id}", status_code=303)

@@ -29,7 +29,7 @@ from yuqing.store.models import Event, Item
 from yuqing.store.types import utcnow
 from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
 from yuqing.web.overview_data import resolve_period
-from yuqing.web.params import parse_date
+from yuqing.web.params import Id, parse_date
 
 router = APIRouter()
 LEVEL_LABELS = {"province": "省份", "city": "地市", "district": "区县"}
@@ -65,7 +65,7 @@ def _event_context(session: ReadSession, settings: SettingsDep, event_id: int) -
 @router.get("/events/{event_id}/views", response_class=HTMLResponse)
 def event_views(
     request: Request,
-    event_id: int,
+    event_id: Id,
     user: DeskUser,
     session: ReadSession,
     settings: SettingsDep,
@@ -148,7 +148,7 @@ def map_boundary(code: str, user: DeskUser) -> Response:
 
 @router.get("/api/events/{event_id}/spread")
 def api_event_spread(
-    event_id: int, user: DeskUser, session: ReadSession, settings: SettingsDep
+    event_id: Id, user: DeskUser, session: ReadSession, settings: SettingsDep
 ) -> dict[str, Any]:
     """传播分析：首发、分渠道小时曲线、转发层级、媒体、拐点与官方回应（只含汇总数）。"""
     spread = event_spread(session, event_id, settings.resolved_secret_key())
