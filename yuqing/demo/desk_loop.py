@@ -104,7 +104,8 @@ def _deliver(db: Database, settings: Settings, scenario: Scenario, analyst: int)
             settings={"per_hour": 20},
         )
         made.created_at = scenario.start  # hear of the week's alerts, not only new ones
-    run = deliver(db, settings, utcnow())
+    now = utcnow()
+    run = deliver(db, settings, now, fresh=now - scenario.start)
     return (
         f"  alerts: {run.sent} delivered to {outbox.name}, {run.postponed} postponed by the "
         f"hourly limit (see 预警 → 推送记录)"

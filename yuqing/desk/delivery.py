@@ -65,12 +65,13 @@ def audience_allows(detail: dict[str, Any], grants: list[tuple[str, int | None]]
     return bool(roles & DESK_ROLES)
 
 
-def plan(session: Session, now: datetime) -> int:
-    """Create the missing deliveries for recent alerts; one per alert × subscription."""
+def plan(session: Session, now: datetime, fresh: timedelta = FRESH) -> int:
+    """Create the missing deliveries for recent alerts (dated within ``fresh`` of now; a
+    spike is dated by its hour); one per alert × subscription."""
     pairs = session.execute(
         select(Alert.id, Alert.kind, Alert.detail, Subscription)
         .join(Subscription, Subscription.enabled.is_(True))
-        .where(Alert.created_at >= now - FRESH, Alert.created_at >= Subscription.created_at)
+        .where(Alert.created_at >= now - fresh, Alert.created_at >= Subscription.created_at)
         .where(
             ~select(Delivery.id)
             .where(Delivery.alert_id == Alert.id, Delivery.subscription_id == Subscription.id)
@@ -285,12 +286,18 @@ def _record(
 
 
 def deliver(
-    db: Database, settings: Settings, now: datetime, sender: Sender | None = None
+    db: Database,
+    settings: Settings,
+    now: datetime,
+    sender: Sender | None = None,
+    *,
+    fresh: timedelta = FRESH,
 ) -> DeliveryRun:
-    """Plan new deliveries and make every attempt that has fallen due."""
+    """Plan new deliveries and make every attempt that has fallen due; ``fresh`` is how
+    far back an alert may be dated and still be sent (the demo replays a past week)."""
     run = DeliveryRun()
     with db.transaction() as session:
-        run.planned = plan(session, now)
+        run.planned = plan(session, now, fresh)
     with db.reading() as session:
         ids = due(session, now)
     if not ids:
