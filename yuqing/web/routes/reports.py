@@ -152,9 +152,11 @@ def download(
     disposition = (
         f"{how}; filename=report-{report_id}.{fmt}; filename*=UTF-8''{quote(out.filename)}"
     )
-    return Response(
-        out.data, media_type=out.media_type, headers={"Content-Disposition": disposition}
-    )
+    headers = {"Content-Disposition": disposition}
+    if inline:  # the signer's preview frames it in this site's own report page, nowhere else
+        headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+        headers["X-Frame-Options"] = "SAMEORIGIN"
+    return Response(out.data, media_type=out.media_type, headers=headers)
 
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
