@@ -18,8 +18,6 @@ import pytest
 from yuqing.collect.mail import (
     ImapSettings,
     MailReport,
-    decode_text_header,
-    html_to_text,
     imap_mailbox_name,
     is_zero_report,
     parse_message,
@@ -27,8 +25,8 @@ from yuqing.collect.mail import (
     read_imap,
     read_maildir_folder,
     read_mbox,
-    trim_reply,
 )
+from yuqing.collect.mail_text import decode_text_header, html_to_text, trim_reply
 from yuqing.collect.records import Rejected
 from yuqing.errors import ConfigError
 

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yuqing.collect.encoding import decode, decode_labelled, detect
-from yuqing.collect.mail import MailReport, decode_bytes, decode_text_header, parse_message
+from yuqing.collect.mail import MailReport, parse_message
+from yuqing.collect.mail_text import decode_bytes, decode_text_header
 from yuqing.collect.records import Rejected
 from yuqing.collect.tables import csv_encoding
 

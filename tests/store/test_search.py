@@ -13,13 +13,8 @@ from yuqing.collect.records import RawItem
 from yuqing.errors import QueryError
 from yuqing.store.db import Database
 from yuqing.store.models import Item
-from yuqing.store.search import (
-    ItemQuery,
-    count_items,
-    gram_tokens,
-    query_terms,
-    search_item_ids,
-)
+from yuqing.store.search import ItemQuery, count_items, search_item_ids
+from yuqing.store.search_grams import gram_tokens, query_terms
 from yuqing.text import matching_form
 
 T0 = datetime(2026, 11, 16, 1, 0, tzinfo=UTC)

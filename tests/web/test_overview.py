@@ -45,14 +45,8 @@ from yuqing.store.models import (
 )
 from yuqing.web.app import create_app
 from yuqing.web.event_data import event_detail
-from yuqing.web.overview_data import (
-    Count,
-    Period,
-    overview,
-    top_places,
-    topic_counts,
-    volume,
-)
+from yuqing.web.overview_data import Count, overview, top_places, topic_counts, volume
+from yuqing.web.periods import Period
 
 TZ = ZoneInfo("Asia/Shanghai")
 CHARTS = ("volume", "events", "topics", "sentiment", "places", "rules")

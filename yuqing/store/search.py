@@ -21,7 +21,6 @@ simplified script, lower case. That is what makes 昆都侖 find 昆都仑.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -32,99 +31,22 @@ from sqlalchemy import TextClause, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from yuqing.errors import QueryError, StorageError
+
+# The index grams and the query terms that match them (both backends).
+from yuqing.store.search_grams import (
+    Term,
+    fts5_match,
+    gram_tokens,
+    pg_tsquery,
+    pg_tsvector,
+    query_terms,
+)
 from yuqing.store.types import UTCDateTime
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_HAN_RUN = re.compile(f"[{HAN}]+")
-_WORD = re.compile(f"[^\\W_{HAN}]+")
-_RUN = re.compile(f"([{HAN}]+)|([^\\W_{HAN}]+)")
-MAX_WORD = 40
 ID_BITS = 30
 ID_MASK = (1 << ID_BITS) - 1
-# tsvector limits: positions above 16383 are clamped, at most 256 positions a lexeme.
-PG_MAX_POSITION = 16383
-PG_MAX_POSITIONS_PER_LEXEME = 256
 
 Sort = Literal["time", "relevance"]
-
-
-def gram_tokens(norm_text: str) -> list[str]:
-    """The index tokens of a text in matching form, in order."""
-    tokens: list[str] = []
-    append, extend = tokens.append, tokens.extend
-    # One pass over the text: each match is a Han run or a run of other letters/digits.
-    for han, word in _RUN.findall(norm_text):
-        if han:
-            extend([han[i : i + 2] for i in range(len(han) - 1)])
-            append(han[-1])
-        else:
-            append(word[:MAX_WORD])
-    return tokens
-
-
-@dataclass(frozen=True)
-class Term:
-    """One part of a query: a phrase of bigrams, or a prefix (one Han char or a word)."""
-
-    kind: Literal["phrase", "prefix"]
-    tokens: tuple[str, ...]
-
-
-def query_terms(norm_query: str) -> list[Term]:
-    """Split a query in matching form into terms that must all match."""
-    terms: list[Term] = []
-    for chunk in norm_query.split():
-        pos = 0
-        for run in _HAN_RUN.finditer(chunk):
-            terms.extend(_word_terms(chunk[pos : run.start()]))
-            chars = run.group()
-            if len(chars) == 1:
-                terms.append(Term("prefix", (chars,)))
-            else:
-                terms.append(Term("phrase", tuple(chars[i : i + 2] for i in range(len(chars) - 1))))
-            pos = run.end()
-        terms.extend(_word_terms(chunk[pos:]))
-    return terms
-
-
-def _word_terms(segment: str) -> list[Term]:
-    return [Term("prefix", (word[:MAX_WORD],)) for word in _WORD.findall(segment)]
-
-
-def fts5_match(terms: Sequence[Term]) -> str:
-    """An FTS5 MATCH expression; tokens are letters and digits only, so quoting is safe."""
-    parts = []
-    for term in terms:
-        quoted = '"' + " ".join(term.tokens) + '"'
-        parts.append(quoted + "*" if term.kind == "prefix" else quoted)
-    return " AND ".join(parts)
-
-
-def _pg_lexeme(token: str) -> str:
-    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def pg_tsquery(terms: Sequence[Term]) -> str:
-    parts = []
-    for term in terms:
-        if term.kind == "prefix":
-            parts.append(_pg_lexeme(term.tokens[0]) + ":*")
-        else:
-            parts.append("(" + " <-> ".join(_pg_lexeme(t) for t in term.tokens) + ")")
-    return " & ".join(parts)
-
-
-def pg_tsvector(norm_text: str) -> str:
-    """A tsvector literal of the text's grams with their positions."""
-    positions: dict[str, list[int]] = {}
-    for index, token in enumerate(gram_tokens(norm_text), start=1):
-        slots = positions.setdefault(token, [])
-        if len(slots) < PG_MAX_POSITIONS_PER_LEXEME:
-            slots.append(min(index, PG_MAX_POSITION))
-    return " ".join(
-        f"{_pg_lexeme(tok)}:{','.join(map(str, sorted(set(pos))))}"
-        for tok, pos in positions.items()
-    )
 
 
 def search_key(published_at: datetime, item_id: int) -> int:

@@ -14,7 +14,8 @@ from yuqing.desk import triage
 from yuqing.desk.cases import STATUS_LABELS as CASE_STATUS_LABELS
 from yuqing.errors import NotFound
 from yuqing.store.models import Case, Event, Item, TriageNote
-from yuqing.web.overview_data import MAX_DAYS, EventRow, Period, Volume, event_rows, volume
+from yuqing.web.overview_data import EventRow, Volume, event_rows, volume
+from yuqing.web.periods import MAX_DAYS, Period
 
 EVENT_PAGE = 30
 

@@ -14,8 +14,8 @@ from yuqing.desk import cases, exports
 from yuqing.desk.exports import ExportFile, Table
 from yuqing.store.types import utcnow
 from yuqing.web.deps import DeskUser, SettingsDep, WriteSession
-from yuqing.web.overview_data import resolve_period
 from yuqing.web.params import Id, ItemFiltersDep, parse_date, parse_int
+from yuqing.web.periods import resolve_period
 
 router = APIRouter()
 Format = Literal["csv", "xlsx"]

@@ -28,8 +28,8 @@ from yuqing.errors import NotFound
 from yuqing.store.models import Event, Item
 from yuqing.store.types import utcnow
 from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
-from yuqing.web.overview_data import resolve_period
 from yuqing.web.params import Id, parse_date
+from yuqing.web.periods import resolve_period
 
 router = APIRouter()
 LEVEL_LABELS = {"province": "省份", "city": "地市", "district": "区县"}

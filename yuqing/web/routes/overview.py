@@ -20,16 +20,9 @@ from yuqing.store.models import ITEM_STATUS_LABELS
 from yuqing.web.deps import DeskUser, ReadSession, SettingsDep, TemplatesDep, WriteSession
 from yuqing.web.event_data import event_detail, event_triage
 from yuqing.web.event_extras import event_claims, key_posts
-from yuqing.web.overview_data import (
-    Count,
-    Overview,
-    Volume,
-    count_events,
-    hot_events,
-    overview,
-    resolve_period,
-)
+from yuqing.web.overview_data import Count, Overview, Volume, count_events, hot_events, overview
 from yuqing.web.params import MAX_PAGE, Id, parse_date
+from yuqing.web.periods import resolve_period
 
 router = APIRouter()
 EVENTS_PER_PAGE = 20
