@@ -22,18 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from yuqing.analyse.rules_parser import (
-    And,
-    Field,
-    Literal,
-    Near,
-    Node,
-    Not,
-    Or,
-    Title,
-    parse_query,
-    render,
-)
+from yuqing.analyse.rules_parser import parse_query, render
+from yuqing.analyse.rules_tree import And, Field, Literal, Near, Node, Not, Or, Title
 from yuqing.text import matching_form
 
 __all__ = ["MAX_EXAMPLES", "Rule", "RuleDocument", "RuleTrial", "try_rule"]

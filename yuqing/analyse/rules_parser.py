@@ -1,4 +1,5 @@
-"""The watch-rule language: its syntax tree, tokeniser, parser and canonical rendering.
+"""The watch-rule language: its tokeniser, parser and canonical rendering (the tree
+it builds is ``yuqing.analyse.rules_tree``).
 
 A rule is words and quoted phrases joined by ``AND`` (or ``&``, or nothing),
 ``OR`` (``|``) and ``NOT`` (``-`` before a word), grouped with half- or full-width
@@ -19,6 +20,17 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from yuqing.analyse.rules_tree import (
+    And,
+    Field,
+    Literal,
+    Near,
+    Node,
+    Not,
+    Title,
+    make_and,
+    make_or,
+)
 from yuqing.errors import QueryError
 from yuqing.text import matching_form
 
@@ -53,79 +65,6 @@ _FIELD_NAME = re.compile(r"[a-z]+")
 _FIELD_PREFIX = re.compile(r"[a-z]+:")
 _TRUE = frozenset({"true", "yes", "1", "是"})
 _FALSE = frozenset({"false", "no", "0", "否"})
-
-
-# --- syntax tree -----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Literal:
-    """A word or phrase; ``parts`` are its whitespace-separated words in matching form.
-
-    One part is a plain substring; several are a phrase whose gaps match one space,
-    or nothing where a gap touches a Chinese character."""
-
-    parts: tuple[str, ...]
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.parts)
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    """``source``, ``place``, ``topic``, ``lang`` or ``outlet`` equal to ``value``
-    (matching form; ``outlet`` is ``true`` or ``false``)."""
-
-    name: str
-    value: str
-
-
-@dataclass(frozen=True, slots=True)
-class Title:
-    """``title:``: the literal occurs in the title."""
-
-    literal: Literal
-
-
-@dataclass(frozen=True, slots=True)
-class Near:
-    left: Literal
-    right: Literal
-    distance: int
-
-
-@dataclass(frozen=True, slots=True)
-class Not:
-    child: Node
-
-
-@dataclass(frozen=True, slots=True)
-class And:
-    children: tuple[Node, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Or:
-    children: tuple[Node, ...]
-
-
-Node = Literal | Field | Title | Near | Not | And | Or
-
-
-def make_and(children: list[Node]) -> Node:
-    """AND of the children, flattened: ``a AND (b AND c)`` is one three-way AND."""
-    flat: list[Node] = []
-    for child in children:
-        flat.extend(child.children if isinstance(child, And) else (child,))
-    return flat[0] if len(flat) == 1 else And(tuple(flat))
-
-
-def make_or(children: list[Node]) -> Node:
-    flat: list[Node] = []
-    for child in children:
-        flat.extend(child.children if isinstance(child, Or) else (child,))
-    return flat[0] if len(flat) == 1 else Or(tuple(flat))
 
 
 # --- rendering ---------------------------------------------------------------------
