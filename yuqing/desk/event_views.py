@@ -166,14 +166,14 @@ _cache_lock = threading.Lock()
 _views: dict[tuple[object, ...], tuple[float, object]] = {}
 
 
-def cached(key: tuple[object, ...], compute: Callable[[], T]) -> T:
-    """``compute()`` kept VIEW_TTL seconds under ``key``, which names the records it read
+def cached(key: tuple[object, ...], compute: Callable[[], T], ttl: float = VIEW_TTL) -> T:
+    """``compute()`` kept ``ttl`` seconds under ``key``, which names the records it read
     (an event with its size and last post, a period with the newest item id), so new
     records make a new key rather than a stale answer."""
     now = time.monotonic()
     with _cache_lock:
         hit = _views.get(key)
-        if hit is not None and now - hit[0] < VIEW_TTL:
+        if hit is not None and now - hit[0] < ttl:
             return cast(T, hit[1])
     value = compute()
     with _cache_lock:
@@ -201,35 +201,28 @@ def _engine_key(session: Session) -> str:
 
 # ---------------------------------------------------------------- key terms
 
-_background_lock = threading.Lock()
-_background: dict[str, tuple[float, Background]] = {}
-
 
 def stream_background(session: Session) -> Background:
     """A sample of the stream's newest originals, kept for BACKGROUND_TTL seconds."""
-    key = str(session.get_bind().engine.url)
-    now = time.monotonic()
-    with _background_lock:
-        cached = _background.get(key)
-        if cached is not None and now - cached[0] < BACKGROUND_TTL:
-            return cached[1]
-    texts = session.scalars(
-        select(Item.text_norm)
-        .where(Item.duplicate_of_id.is_(None))
-        .order_by(Item.id.desc())
-        .limit(BACKGROUND_SIZE)
-    ).all()
-    background = Background.of(texts)
-    LOGGER.info("key-term background: %d posts, %d terms", background.docs, len(background.counts))
-    with _background_lock:
-        _background[key] = (now, background)
-    return background
+
+    def sample() -> Background:
+        texts = session.scalars(
+            select(Item.text_norm)
+            .where(Item.duplicate_of_id.is_(None))
+            .order_by(Item.id.desc())
+            .limit(BACKGROUND_SIZE)
+        ).all()
+        background = Background.of(texts)
+        LOGGER.info(
+            "key-term background: %d posts, %d terms", background.docs, len(background.counts)
+        )
+        return background
+
+    return cached(("background", _engine_key(session)), sample, BACKGROUND_TTL)
 
 
 def forget_background() -> None:
     """Drop the kept background and views (tests, benchmarks)."""
-    with _background_lock:
-        _background.clear()
     with _cache_lock:
         _views.clear()
 
