@@ -10,7 +10,7 @@ from yuqing.collect.ingest import SourceInfo, ingest
 from yuqing.collect.keys import canonical_url, ingest_key
 from yuqing.collect.records import RawItem
 from yuqing.store.db import Database
-from yuqing.store.models import Item, QuarantineEntry
+from yuqing.store.models import Item, QuarantineEntry, Source
 from yuqing.store.search import ItemQuery, search_item_ids
 
 T0 = datetime(2026, 11, 16, 1, 0, tzinfo=UTC)
@@ -91,6 +91,28 @@ def test_registered_outlets_keep_their_name(db: Database) -> None:
     with db.reading() as session:
         item = session.scalars(select(Item)).one()
     assert (item.author, item.author_is_outlet) == ("青岚日报", True)
+
+
+def test_accounts_named_in_the_text_get_their_authors_pseudonyms(db: Database) -> None:
+    with db.transaction() as session:
+        session.add(Source(name="青岚发布", kind="rss", is_public_outlet=True))
+    reposted = RawItem(
+        body="大家注意//@江边的猫:排队两小时//@青岚发布:【通报】检测点调整 @小林同学 看看",
+        title="@江边的猫 的转发",
+        platform_id="r1",
+        author="山那边",
+        published_at=T0,
+    )
+    ingest(db, PLATFORM, [reposted, *posts(1)], secret=SECRET)
+    with db.reading() as session:
+        repost, original = session.scalars(select(Item).order_by(Item.id)).all()
+    stored = f"{repost.title}\n{repost.text_original}\n{repost.text_norm}"
+    assert "江边的猫" not in stored and "小林同学" not in stored
+    assert "//@青岚发布:【通报】" in repost.text_original  # a registered outlet stays named
+    # The chain names the reposted author by the pseudonym the author's own post got,
+    # so the spread view still links the two.
+    assert f"//@{original.author}:排队两小时" in repost.text_original
+    assert repost.title == f"@{original.author} 的转发"
 
 
 def test_original_kept_and_matching_form_simplified(db: Database) -> None:

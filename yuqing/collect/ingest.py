@@ -1,6 +1,7 @@
 """Turning collected records into stored items: redact personal data, normalise,
-pseudonymise, key, store in batches, and quarantine what cannot be stored — one bad
-record never sinks its batch. Nothing personal is written, not even to the quarantine."""
+pseudonymise (authors and the accounts texts name), key, store in batches, and
+quarantine what cannot be stored — one bad record never sinks its batch.
+Nothing personal is written, not even to the quarantine."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from yuqing.collect.keys import content_hash, ingest_key
 from yuqing.collect.records import RawItem, Record, Rejected
@@ -20,6 +24,7 @@ from yuqing.store.types import utcnow
 from yuqing.text import detect_script, matching_form, pseudonymise
 from yuqing.text.normalise import clean
 from yuqing.text.pii import Redaction, redact
+from yuqing.text.pseudonyms import pseudonymise_handles
 
 MAX_TEXT = 1_000_000  # characters; a longer "post" is a broken export, not speech
 
@@ -66,13 +71,19 @@ class SourceInfo:
 
 
 def prepare_row(
-    record: RawItem, source: SourceInfo, secret: str, collected_at: datetime
+    record: RawItem,
+    source: SourceInfo,
+    secret: str,
+    collected_at: datetime,
+    outlets: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """The item row for a record, or BadInput naming the reason it cannot be stored."""
+    """The item row for a record, or BadInput naming the reason it cannot be stored.
+    Accounts the text names (``//@甲:``, ``@甲``) get their authors' pseudonyms, except
+    the registered public ``outlets``."""
     body_redaction = redact(clean(record.body or ""))
     title_redaction = redact(clean(record.title)) if record.title else None
-    body = body_redaction.text
-    title = title_redaction.text if title_redaction else None
+    body = _handles(body_redaction.text, source, secret, outlets)
+    title = _handles(title_redaction.text, source, secret, outlets) if title_redaction else None
     if not body and not title:
         raise BadInput("no text: both title and body are empty")
     if len(body) > MAX_TEXT:
@@ -115,6 +126,20 @@ def prepare_row(
         "pii": _merge(_pii_counts(body_redaction, title_redaction), meta_counts),
         "privacy_lead": body_redaction.is_privacy_lead,
     }
+
+
+def _handles(text: str, source: SourceInfo, secret: str, outlets: frozenset[str]) -> str:
+    # Keyed like the authors (same platform), so the spread view's repost cascade still
+    # finds a reposted author's node; the names themselves are never stored.
+    return pseudonymise_handles(text, secret, platform=source.kind, keep=outlets)[0]
+
+
+def registered_outlets(session: Session) -> frozenset[str]:
+    """The names registered public outlets publish under: they stay named in texts."""
+    rows = session.execute(
+        select(Source.outlet_name, Source.name).where(Source.is_public_outlet.is_(True))
+    )
+    return frozenset(name for pair in rows for name in pair if name)
 
 
 def _pii_counts(body: Redaction, title: Redaction | None) -> dict[str, int]:
@@ -215,12 +240,13 @@ def _store_batch(
     collected_at = utcnow()
     rows = []
     with db.transaction() as session:
+        outlets = registered_outlets(session)
         for source, record in batch:
             rejected = record if isinstance(record, Rejected) else None
             if rejected is None:
                 assert isinstance(record, RawItem)
                 try:
-                    rows.append(prepare_row(record, source, secret, collected_at))
+                    rows.append(prepare_row(record, source, secret, collected_at, outlets))
                 except BadInput as exc:
                     rejected = Rejected(
                         record.origin or "(unknown)",
@@ -235,7 +261,7 @@ def _store_batch(
                     origin=rejected.origin,
                     position=rejected.position or None,
                     reason=rejected.reason,
-                    raw=redact(rejected.raw).text,
+                    raw=_handles(redact(rejected.raw).text, source, secret, outlets),
                 )
                 summary.quarantined += 1
         inserted = insert_new_items(session, rows)

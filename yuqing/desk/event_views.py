@@ -36,6 +36,7 @@ from yuqing.store.models import (
     Unit,
 )
 from yuqing.text import pseudonymise
+from yuqing.text.pseudonyms import is_pseudonym
 
 LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -121,7 +122,7 @@ def event_spread(session: Session, event_id: int, secret: str) -> EventSpread:
     def account_key(account: str, post: SpreadPost) -> str:
         # The stored authors are keyed pseudonyms; a chain names accounts in clear,
         # so key them the same way to find the same node. Never shown.
-        if account in outlets:
+        if account in outlets or is_pseudonym(account):  # keyed at ingest already
             return account
         return pseudonymise(account, secret, platform=kinds.get(post.id, ""))
 
