@@ -39,6 +39,7 @@ app.add_typer(network.app, name="network", help="Units, field reports, tallies, 
 app.add_typer(desk.app, name="desk", help="Triage, cases, fact-checks, alert delivery.")
 app.add_typer(reports.app, name="report", help="Daily and special reports.")
 app.command("purge")(retention.purge_command)
+app.command("pseudonymise")(retention.pseudonymise_command)
 
 
 LONG_RUNNING = {"serve", "worker", "demo"}

@@ -1,4 +1,5 @@
-"""`yuqing purge` — apply the retention policy now (the worker does it daily)."""
+"""`yuqing purge` — apply the retention policy now (the worker does it daily);
+`yuqing pseudonymise` — pseudonymise the accounts named in items stored by earlier versions."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy import func, select
 
-from yuqing.cli.common import console, open_database, settings
+from yuqing.cli.common import console, open_database, progress_bar, settings
+from yuqing.collect.backfill import pseudonymise_stored_accounts
 from yuqing.jobs.retention import Policy, PurgeReport, purge
 from yuqing.store.migrate import require_current
+from yuqing.store.models import Item
 from yuqing.store.types import utcnow
 
 
@@ -42,3 +46,19 @@ def _table(report: PurgeReport) -> Table:
             str(r.kept_cited),
         )
     return table
+
+
+def pseudonymise_command() -> None:
+    """Replace the account names (//@甲:, @甲) in items stored before ingest pseudonymised
+    them with the keyed pseudonyms ingest gives now; safe to run again."""
+    config = settings()
+    db = open_database(config)
+    require_current(db)
+    with db.reading() as session:
+        total = int(session.scalar(select(func.count(Item.id))) or 0)
+    with progress_bar() as bar:
+        task = bar.add_task("pseudonymising", total=total)
+        report = pseudonymise_stored_accounts(
+            db, config.resolved_secret_key(), on_batch=lambda n: bar.advance(task, n)
+        )
+    console.print(f"{report.read} items read, {report.rewritten} rewritten")
