@@ -93,6 +93,7 @@ def map_png(
             va="center",
             fontproperties=_font(10),
         )
+    labels: list[tuple[int, float, float, str]] = []
     for feature in geo.get("features", []):
         code = str(feature.get("properties", {}).get("adcode", ""))
         count = counts.get(code, 0)
@@ -110,12 +111,65 @@ def map_png(
         props = feature.get("properties", {})
         centre = props.get("centroid") or props.get("center")
         if count and centre:
-            x, y = float(centre[0]), float(centre[1])
             label = f"{props.get('name', '')}\n{count}"
-            axes.text(x, y, label, ha="center", va="center", fontproperties=_font(6))
+            labels.append((count, float(centre[0]), float(centre[1]), label))
     axes.autoscale_view()
-    axes.set_aspect(1 / math.cos(math.radians(_mean_latitude(axes))))
+    # The data limits widen to the frame, not the frame shrinks: room beside the map.
+    aspect = 1 / math.cos(math.radians(_mean_latitude(axes)))
+    axes.set_aspect(aspect, adjustable="datalim")
+    _place_labels(figure, axes, labels)
     return _png(figure)
+
+
+def _place_labels(figure: Figure, axes: Any, labels: list[tuple[int, float, float, str]]) -> None:
+    """Each mentioned region's name and count at its centre, most mentioned first; a
+    label that would cover one already placed (small neighbouring districts) is set
+    beside the map instead, on a thin line to its region."""
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    axes.apply_aspect()
+    to_px = axes.transData
+    frame = axes.get_window_extent(renderer)
+    drawn = Bbox(to_px.transform(axes.dataLim.get_points()))
+    placed: list[Bbox] = []
+    for _, x, y, text in sorted(labels, key=lambda label: -label[0]):
+        label = axes.text(x, y, text, ha="center", va="center", fontproperties=_font(6))
+        box = label.get_window_extent(renderer).expanded(1.1, 1.2)
+        if not any(box.overlaps(other) for other in placed):
+            placed.append(box)
+            continue
+        spot = _beside(box, float(to_px.transform((x, y))[1]), drawn, frame, placed)
+        if spot is None:  # no room beside the map either: left where it is
+            placed.append(box)
+            continue
+        label.remove()
+        tx, ty = to_px.inverted().transform((spot.x0 + spot.width / 2, spot.y0 + spot.height / 2))
+        axes.annotate(
+            text,
+            xy=(x, y),
+            xytext=(tx, ty),
+            ha="center",
+            va="center",
+            fontproperties=_font(6),
+            arrowprops={"arrowstyle": "-", "linewidth": 0.5, "color": "#5f6b76"},
+        )
+        placed.append(spot)
+
+
+def _beside(box: Bbox, y: float, drawn: Bbox, frame: Bbox, placed: list[Bbox]) -> Bbox | None:
+    """A free spot for ``box`` to the side of the map with more room, near height ``y``."""
+    right, left = frame.x1 - drawn.x1, drawn.x0 - frame.x0
+    if max(right, left) < box.width + 12:
+        return None
+    x0 = drawn.x1 + 12 if right >= left else drawn.x0 - 12 - box.width
+    for step in range(40):
+        shift = (step + 1) // 2 * box.height * (1 if step % 2 else -1)
+        y0 = y - box.height / 2 + shift
+        if y0 < frame.y0 or y0 + box.height > frame.y1:
+            continue
+        spot = Bbox.from_bounds(x0, y0, box.width, box.height)
+        if not any(spot.overlaps(other) for other in placed):
+            return spot
+    return None
 
 
 def _rings(geometry: dict[str, Any]) -> list[list[tuple[float, float]]]:
