@@ -20,6 +20,7 @@ from tests.reports.test_render import tool
 from yuqing.reports.content import cell_text
 from yuqing.reports.document import Document
 from yuqing.reports.render import render
+from yuqing.reports.render_html import render_body
 from yuqing.reports.special import event_window
 from yuqing.reports.view_charts import report_chart_png
 from yuqing.reports.windows import Window, daily_window
@@ -140,3 +141,13 @@ def test_the_html_download_draws_map_and_cloud_offline(docs: dict[str, Document]
     assert data["kind"] == "map" and data["geoJSON"]["features"]  # the boundaries carried
     assert 'data-report-chart="chart-cloud"' in html and "wordCloud" in html
     assert "/maps/" not in block  # nothing fetched from the desk
+
+
+def test_the_web_view_of_a_report_reads_the_boundaries_from_the_site(
+    docs: dict[str, Document],
+) -> None:
+    body = str(render_body(docs["special"], links=True, charts="echarts"))
+    block = body.split('<script type="application/json" id="chart-map">')[1].split("</script>")[0]
+    data = json.loads(block)
+    assert data["geo"] == "/maps/150200.json" and "geoJSON" not in data
+    assert data["labels"] == ["昆都仑区", "青山区"] and data["own"] == [False, False]
