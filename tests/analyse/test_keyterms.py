@@ -52,3 +52,17 @@ def test_own_names_are_left_out_with_and_without_their_suffix() -> None:
     ]
     assert names and not any("青岚" in n or "东城" in n for n in names)
     assert any("发放" in n for n in names)
+
+
+def test_a_cut_of_a_longer_phrase_grows_into_the_phrase() -> None:
+    """No n-gram of four holds 当场责令整改; the term printed is the whole phrase, its
+    posts counted again, and a phrase that is the desk's own name goes."""
+    shops = ["东关药店", "湖滨超市", "钢城菜场", "南门药房", "柳岸便利店", "白沙粮油店"]
+    who = ["执法人员", "检查组", "市场监管人员"]
+    target = [f"{shop}哄抬价格，{who[i % 3]}当场责令整改" for i, shop in enumerate(shops)]
+    target += [f"{shop}被青岚市市场监督管理局通报" for shop in shops[:4]]
+    terms = key_terms(target, Background.of(BACKGROUND), exclude=["青岚市市场监督管理局"])
+    by_term = {t.term: t.posts for t in terms}
+    assert by_term.get("当场责令整改") == 6
+    assert not any(t in by_term for t in ("场责令整", "当场责令", "责令整改"))
+    assert not any("监督管理" in t for t in by_term)

@@ -45,6 +45,7 @@ EXPECTED = {
     "items:sentiment:negative": 5,
     "items:topic:物价": 4,
     "items:place:150203": 5,
+    "items:place:150204": 2,
     "rumours": 1,
     "rumour_items": 2,
     "clarified": 1,
@@ -164,6 +165,8 @@ def _items(session: Session, outlet: Source, forum: Source, event: Event, unit: 
             session.add(
                 ItemPlace(item_id=item.id, code="150203", name="昆都仑区", level="district")
             )
+        if n in (2, 5):  # a second district of 包头市 (one item in the event): maps drawn
+            session.add(ItemPlace(item_id=item.id, code="150204", name="青山区", level="district"))
         window_items.append(item)
     # Outside: one second before the start, and exactly at the end (excluded).
     _item(session, 90, START - timedelta(seconds=1), topic="物价", is_local=True)

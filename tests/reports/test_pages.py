@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 from tests.reports import pages as pg
 from tests.reports.seed import DAY, EDITOR_TEXT, END, TZ, seed
 from yuqing.reports import workflow as wf
-from yuqing.reports.charts import WIDTH, chart_height, chart_png
+from yuqing.reports.charts import WIDTH, chart_height
 from yuqing.reports.document import Document
 from yuqing.reports.render import load_document, render
 from yuqing.reports.series import ensure_default_series, get_series
 from yuqing.reports.special import event_window
+from yuqing.reports.view_charts import report_chart_png
 from yuqing.reports.windows import daily_window
 from yuqing.store.db import Database
 
@@ -87,7 +88,9 @@ def check_charts(r: Rendered) -> None:
         assert box.width == pytest.approx(TYPE_WIDTH, rel=0.03), (name, box)
         assert box.height == pytest.approx(box.width * chart_height(chart) / WIDTH, rel=0.04)
         assert not any(box.overlaps(other) for other in boxes if other != box), (name, box)
-        own = pg.own_share(chart_png(chart))
+        png = report_chart_png(chart)
+        assert png is not None, name
+        own = pg.own_share(png)
         assert pg.drawn_share(r.pdf, box) == pytest.approx(own, abs=0.05), (name, box)
 
 

@@ -108,8 +108,9 @@ def test_docx_has_the_official_document_layout(issued: Document) -> None:
     assert any(style_name(p) == "Heading 2" and p.text == "（一）热点事件" for p in paragraphs)
     assert any("共监测到相关公开信息10条" in t for t in texts)
     assert any("【昆都仑区】群众反映检测点排队时间长" in t for t in texts)
-    # Volume and topics; one place only, so no places chart (a chart of one bar says nothing).
-    assert len(document.inline_shapes) == 2
+    # Volume, topics, the map of the two districts (in place of the places' bars) and the
+    # word cloud.
+    assert len(document.inline_shapes) == 4
     # Tables: fixed widths filling the type area, the header row repeated on each page.
     for table in document.tables:
         assert sum(c.width for c in table.columns) == pytest.approx(Mm(156), rel=0.01)
@@ -152,7 +153,8 @@ def test_pdf_text_carries_the_right_figures(issued: Document, tmp_path: Path) ->
 def test_html_draws_charts_with_echarts_and_markdown_reads_plainly(issued: Document) -> None:
     html = render(issued, "html").data.decode("utf-8")
     assert 'data-report-chart="chart-volume"' in html
-    assert "echarts" in html and html.count("<script>") == 2  # ECharts and reports.js inline
+    # ECharts, echarts-wordcloud and reports.js inline
+    assert "echarts" in html and html.count("<script>") == 3
     assert "<a " not in html.split("<body>")[1].split("<script>")[0]  # no links to the desk
     markdown = render(issued, "md").data.decode("utf-8")
     assert markdown.startswith("**舆情日报**  第1期")

@@ -31,6 +31,7 @@ from yuqing.demo.rumours import STORYLINES
 from yuqing.demo.slots import SlotFiller
 from yuqing.demo.textgen import Template, to_traditional
 from yuqing.demo.timeline import LOCAL_TZ, build_day_facts, build_time_grid, cumulative
+from yuqing.demo.view_storylines import ViewStorylines
 
 REPOST_SHARE: Final = 0.15
 COPY_SHARE: Final = 0.10
@@ -66,6 +67,7 @@ class ItemFactory:
         self.outlet_cum = cumulative(list(acc.OUTLET_WEIGHTS))
         self.health_outlet_cum = cumulative(list(acc.HEALTH_OUTLET_WEIGHTS))
         self.platform_cum = cumulative(list(acc.PLATFORM_WEIGHTS))
+        self.storylines = ViewStorylines(seed, start)
 
     # -- the stream -------------------------------------------------------
 
@@ -93,6 +95,7 @@ class ItemFactory:
                     item = self._copy(index, published, path)
                 if item is None:
                     item = self._original(index, published, day, path)
+                item = self.storylines.rewrite(item)
                 self._remember(item)
                 yield item
                 index += 1

@@ -17,6 +17,7 @@ from yuqing.reports import figures as f
 from yuqing.reports import network_figures as nf
 from yuqing.reports import rumour_figures as rf
 from yuqing.reports import scan
+from yuqing.reports import view_figures as vf
 from yuqing.reports.content import Builder, Cell, fig_cell, link_cell, number_text
 from yuqing.reports.stories import StoryLine, key_stories
 from yuqing.reports.windows import Window
@@ -103,9 +104,15 @@ def overall(b: Builder, session: Session, window: Window, items: scan.WindowItem
             parts += [name, b.fig(f"items:place:{code}", f"涉及{name}", n), "条、"]
         parts[-1] = "条。"
         s.para(*parts)
-        if len(places) > 1:
+        if vf.add_map(b, s, vf.place_view(session, window)[0], "地域分布"):
+            s.table(
+                ["地域", "信息（条）"],
+                [[name, fig_cell(n, f"items:place:{code}")] for code, name, n in places],
+            )
+        elif len(places) > 1:
             b.add_chart("places", "地域分布", "hbar", [(name, n) for _, name, n in places])
             s.chart("places")
+    vf.add_terms(b, s, vf.report_terms(session, window), "关键词云")
 
 
 HEAT_NOTE = (

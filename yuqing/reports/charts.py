@@ -20,6 +20,8 @@ COLOUR = "#3b6fb6"
 # Drawn at the size printed: the type area's 156 mm wide, so 8 pt labels print at 8 pt.
 WIDTH, HEIGHT, DPI = 156 / 25.4, 2.5, 150  # inches
 BAR_HEIGHT, HBAR_FRAME = 0.2, 0.75  # inches per horizontal bar, and for title and axis
+# The map and the word cloud (drawn by yuqing.reports.view_charts) at the same width.
+VIEW_HEIGHTS = {"map": 4.2, "cloud": 2.6}
 
 
 @cache
@@ -67,10 +69,11 @@ def _png(chart_json: str) -> bytes:
 
 def chart_height(chart: dict[str, Any]) -> float:
     """Inches: a horizontal bar chart grows with its bars, so that each label fits."""
-    if chart.get("kind") == "hbar":
+    kind = str(chart.get("kind", ""))
+    if kind == "hbar":
         bars = len(chart.get("labels", []))
         return max(1.6, min(3.6, HBAR_FRAME + BAR_HEIGHT * bars))
-    return HEIGHT
+    return VIEW_HEIGHTS.get(kind, HEIGHT)
 
 
 def forget_drawn() -> None:

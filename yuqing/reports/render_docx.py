@@ -27,9 +27,9 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from yuqing.reports import docx_layout as layout
-from yuqing.reports.charts import chart_png
 from yuqing.reports.content import cell_text, part_text
 from yuqing.reports.document import Document
+from yuqing.reports.view_charts import report_chart_png
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -261,7 +261,8 @@ def _imprint(docx: DocxDocument, doc: Document) -> None:
 def render_docx(doc: Document, pngs: dict[str, bytes] | None = None) -> bytes:
     """The report as a .docx file's bytes; ``pngs`` reuses charts already drawn."""
     if pngs is None:
-        pngs = {name: chart_png(data) for name, data in doc.charts.items()}
+        drawn = {name: report_chart_png(data) for name, data in doc.charts.items()}
+        pngs = {name: png for name, png in drawn.items() if png is not None}
     docx = new_docx()
     _page_setup(docx)
     _header(docx, doc)

@@ -14,13 +14,18 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from yuqing.reports.charts import chart_png
+from yuqing.analyse.place_map import boundary
 from yuqing.reports.content import number_text
 from yuqing.reports.document import Document
+from yuqing.reports.view_charts import report_chart_png
 
 # The web app serves these; the stand-alone download carries them inline.
 STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
-CHART_SCRIPTS = (STATIC / "vendor" / "echarts.min.js", STATIC / "reports.js")
+CHART_SCRIPTS = (
+    STATIC / "vendor" / "echarts.min.js",
+    STATIC / "vendor" / "echarts-wordcloud.min.js",
+    STATIC / "reports.js",
+)
 
 
 @cache
@@ -65,10 +70,15 @@ def render_body(doc: Document, *, links: bool, charts: str) -> Markup:
         if not data:
             return Markup("")
         if charts == "png":
+            if name not in pngs:
+                return Markup("")  # the map without boundaries here: its table stands alone
             encoded = base64.b64encode(pngs[name]).decode("ascii")
             return Markup('<img class="doc-chart" alt="{}" src="data:image/png;base64,{}">').format(
                 data["title"], encoded
             )
+        data = _with_boundaries(data, inline=not links)
+        if data is None:
+            return Markup("")
         block = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
         return Markup(
             '<div class="doc-chart" data-report-chart="chart-{0}" role="img"'
@@ -81,7 +91,21 @@ def render_body(doc: Document, *, links: bool, charts: str) -> Markup:
 
 
 def _chart_pngs(doc: Document) -> dict[str, bytes]:
-    return {name: chart_png(data) for name, data in doc.charts.items()}
+    drawn = {name: report_chart_png(data) for name, data in doc.charts.items()}
+    return {name: png for name, png in drawn.items() if png is not None}
+
+
+def _with_boundaries(data: dict[str, Any], *, inline: bool) -> dict[str, Any] | None:
+    """A map's chart with where ECharts finds its boundaries: the site's /maps/ for the
+    web view, the GeoJSON itself in the stand-alone download (it works offline). None
+    when the boundaries are not installed here."""
+    if data.get("kind") != "map":
+        return data
+    code = str(data.get("map", ""))
+    geo = boundary(code)
+    if geo is None:
+        return None
+    return {**data, "geoJSON": geo} if inline else {**data, "geo": f"/maps/{code}.json"}
 
 
 def _css() -> Markup:

@@ -14,6 +14,7 @@ from yuqing.reports import figures as f
 from yuqing.reports import network_figures as nf
 from yuqing.reports import rumour_figures as rf
 from yuqing.reports import scan
+from yuqing.reports import view_figures as vf
 from yuqing.reports.assemble import (
     HEAT_NOTE,
     SENTIMENT_LABELS,
@@ -59,6 +60,7 @@ def assemble_special(session: Session, scope: Scope, title: str) -> dict[str, An
     sources(b, scan.channels(session, window, of_event).sources)
     places(b, session, window, of_event)
     posts(b, session, window, of_event)
+    key_terms(b, session, window, of_event)
     rumour_section(b, found)
     clarifications(b, found)
     responses(b, session, event)
@@ -159,7 +161,8 @@ def places(b: Builder, session: Session, window: Window, *where: Any) -> None:
     if not rows:
         s.para("信息未涉及具体地域。")
         return
-    if len(rows) > 1:
+    drawn = vf.add_map(b, s, vf.place_view(session, window, *where)[0], "地域分布")
+    if not drawn and len(rows) > 1:
         b.add_chart("places", "地域分布", "hbar", [(name, n) for _, name, n in rows])
         s.chart("places")
     for code, name, n in rows:
@@ -168,6 +171,16 @@ def places(b: Builder, session: Session, window: Window, *where: Any) -> None:
         ["地域", "信息（条）"],
         [[name, fig_cell(n, f"items:place:{code}")] for code, name, n in rows],
     )
+
+
+def key_terms(b: Builder, session: Session, window: Window, *where: Any) -> None:
+    """What the event's posts say most, against the whole stream (its copies counted)."""
+    s = b.section("terms", "关注焦点")
+    terms = vf.report_terms(session, window, *where, originals_only=False)
+    if not terms:
+        s.para("相关信息较少，暂无突出的关键词。")
+        return
+    vf.add_terms(b, s, terms, "关键词云")
 
 
 def posts(b: Builder, session: Session, window: Window, *where: Any) -> None:

@@ -151,8 +151,10 @@ def api_event_spread(
     event_id: Id, user: DeskUser, session: ReadSession, settings: SettingsDep
 ) -> dict[str, Any]:
     """传播分析：首发、分渠道小时曲线、转发层级、媒体、拐点与官方回应（只含汇总数）。"""
-    spread = event_spread(session, event_id, settings.resolved_secret_key())
-    return spread_json(spread)
+    # Kept under the same key as the event page's: the page and the API read it once.
+    secret = settings.resolved_secret_key()
+    key = (*event_key(session, event_id), "spread")
+    return spread_json(cached(key, lambda: event_spread(session, event_id, secret)))
 
 
 # ---------------------------------------------------------------- chart data
