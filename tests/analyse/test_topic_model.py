@@ -99,6 +99,12 @@ def test_latin_words_are_features_of_their_own() -> None:
     assert model.words is not None and "border closed" in model.words.vocabulary_
     hits = model.predict(["Border closed and airport shut", "Online classes as schools closed"])
     assert hits[0][0].topic == "交通卡口" and hits[1][0].topic == "学校教育"
+    # Only texts with Latin words are tokenised: in a mixed batch each row is its own.
+    mixed = ["网课停课了", "Border closed and airport shut", "菜价涨价", "online classes"]
+    together = model._features(mixed).toarray()
+    for row, text in enumerate(mixed):
+        assert (together[row] == model._features([text]).toarray()[0]).all()
+    assert together[0].any() and together[1].any()
     chinese_only, chinese_topics = labelled()
     assert TopicModel.train(chinese_only, chinese_topics, Taxonomy.default()).words is None
 
