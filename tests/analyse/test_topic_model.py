@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from pathlib import Path
@@ -10,11 +11,17 @@ import pytest
 
 from yuqing.analyse.cards import card_path, list_cards, load_card
 from yuqing.analyse.model_files import load_model, load_task, model_file, save_model
-from yuqing.analyse.topic_model import TopicModel, cross_validate_topics
+from yuqing.analyse.topic_model import (
+    OLD_SEED_SCALE,
+    SEED_SCALE,
+    TopicModel,
+    cross_validate_topics,
+)
 from yuqing.analyse.topics import Taxonomy, TopicTagger
 from yuqing.analyse.training import train_and_save
 from yuqing.analyse.training_data import read_training
 from yuqing.errors import BadInput
+from yuqing.text import matching_form
 
 _WORDS = {
     "物价": ["菜价", "太贵", "一斤", "涨价"],
@@ -73,6 +80,51 @@ def test_cross_validation_is_deterministic_and_scores_well() -> None:
     assert first.micro_f1 > 0.8 and first.count == len(texts)
     with pytest.raises(BadInput, match="not in the taxonomy"):
         TopicModel.train(["x"] * 3, [["体育"]] * 3, Taxonomy.default())
+
+
+_ENGLISH = {
+    "交通卡口": ["flights cancelled", "border closed", "airport shut", "travel ban"],
+    "学校教育": ["schools closed", "online classes", "students home", "exams delayed"],
+}
+
+
+def test_latin_words_are_features_of_their_own() -> None:
+    rng = random.Random(4)
+    texts, topics = labelled()
+    for name, phrases in _ENGLISH.items():
+        for _ in range(12):
+            texts.append(" and ".join(rng.sample(phrases, 2)) + " on monday")
+            topics.append([name])
+    model = TopicModel.train(texts, topics, Taxonomy.default())
+    assert model.words is not None and "border closed" in model.words.vocabulary_
+    hits = model.predict(["Border closed and airport shut", "Online classes as schools closed"])
+    assert hits[0][0].topic == "交通卡口" and hits[1][0].topic == "学校教育"
+    # Only texts with Latin words are tokenised: in a mixed batch each row is its own.
+    mixed = ["网课停课了", "Border closed and airport shut", "菜价涨价", "online classes"]
+    together = model._features(mixed).toarray()
+    for row, text in enumerate(mixed):
+        assert (together[row] == model._features([text]).toarray()[0]).all()
+    assert together[0].any() and together[1].any()
+    chinese_only, chinese_topics = labelled()
+    assert TopicModel.train(chinese_only, chinese_topics, Taxonomy.default()).words is None
+
+
+def test_a_model_from_before_the_word_features_still_predicts() -> None:
+    """A model file written before the Latin words and the stored seed scale loads
+    without those attributes: it predicts with the features it was trained on."""
+    texts, topics = labelled()
+    model = TopicModel.train(texts, topics, Taxonomy.default())
+    assert model.seed_scale == SEED_SCALE
+    old = copy.deepcopy(model)
+    del old.__dict__["words"], old.__dict__["seed_scale"]
+    probe = ["网课停课，老师说开学还早", "菜价涨价了，高速卡口也封了"]
+    hits = [old.taxonomy.tag(matching_form(t)) for t in probe]
+    columns = old._seed_part(hits).toarray()[:, -len(old.taxonomy.names) :]
+    price = old.taxonomy.names.index("物价")
+    score = next(h.score for h in hits[1] if h.topic == "物价")
+    assert columns[1, price] == pytest.approx(score * OLD_SEED_SCALE)
+    assert old._features(probe).shape == model._features(probe).shape
+    assert old.predict(probe)[0][0].topic == "学校教育"
 
 
 def test_save_load_and_card(tmp_path: Path) -> None:

@@ -2,9 +2,11 @@
 
 An item may carry 0 to 3 topics, so each topic is its own yes/no question:
 
-* features: TF-IDF of character 1–3-grams of the matching form, plus the seeds — one
-  column per seed that hit and one per topic holding its seed score (``Taxonomy.tag``)
-  — so a desk's keywords steer the model where the labelled examples are few;
+* features: TF-IDF of character 1–3-grams of the matching form; TF-IDF of Latin-script
+  words and word pairs (English wire items, whose character trigrams say little: 59
+  of the 800 dev items, micro-F1 on them 0.57 → 0.63); and the seeds — one column per
+  seed that hit and one per topic holding its seed score (``Taxonomy.tag``) — so a
+  desk's keywords steer the model where the labelled examples are few;
 * per topic a linear SVM (balanced class weights, ``C``) whose decision values are
   calibrated (Platt: a one-feature logistic fit on out-of-fold decision values of an
   inner k-fold), and a threshold on the calibrated probability chosen on the same
@@ -18,6 +20,7 @@ weights are kept as a dense float32 matrix (features × topics), a few MB.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -35,7 +38,13 @@ from yuqing.text import matching_form
 
 MIN_EXAMPLES = 5
 MAX_TOPICS = 3  # the guidelines give an item at most three topics
-SEED_SCALE = 3.0  # seed columns weigh about as much as a few strong n-grams
+# Seed columns weigh about as much as several strong n-grams; 6 rather than 3 measured
+# 0.7486 against 0.7437 micro-F1 with the word features (5-fold CV, dev set).
+SEED_SCALE = 6.0
+OLD_SEED_SCALE = 3.0  # what model files written before the scale was stored used
+WORD_SCALE = 0.7  # Latin words: below the characters, which carry most items
+_LATIN_WORD = r"(?u)\b[a-zA-Z][a-zA-Z]+\b"
+_HAS_LATIN_WORD = re.compile(_LATIN_WORD)
 INNER_FOLDS = 3
 C = 0.5
 SEED = 0
@@ -66,8 +75,13 @@ class TopicModel:
         weights: np.ndarray,  # (features, modelled topics)
         calibration: np.ndarray,  # (modelled topics, 3): intercept, slope a, offset b
         thresholds: np.ndarray,
+        *,
+        words: TfidfVectorizer | None = None,
+        seed_scale: float = SEED_SCALE,
     ) -> None:
         self.vectoriser = vectoriser
+        self.words = words  # None: no Latin words in the training texts
+        self.seed_scale = seed_scale
         self.seeds = {k: list(v) for k, v in seeds.items()}
         self.taxonomy = Taxonomy.from_mapping(self.seeds)
         self.modelled = tuple(modelled)
@@ -176,8 +190,15 @@ class TopicModel:
         hits: Sequence[list[TopicHit]] | None = None,
     ) -> sp.csr_matrix:
         text_part = self.vectoriser.fit_transform(norm) if fit else self.vectoriser.transform(norm)
+        parts = [text_part]
+        if fit:
+            self.words = _latin_words(norm)
+        words = getattr(self, "words", None)  # model files from before the word features
+        if words is not None:
+            parts.append(_word_part(words, norm))
         found = hits if hits is not None else [self.taxonomy.tag(t) for t in norm]
-        return sp.hstack([text_part, self._seed_part(found)], format="csr", dtype=np.float32)
+        parts.append(self._seed_part(found))
+        return sp.hstack(parts, format="csr", dtype=np.float32)
 
     def _seed_part(self, found: Sequence[list[TopicHit]]) -> sp.csr_matrix:
         names = {n: i for i, n in enumerate(self.taxonomy.names)}
@@ -187,7 +208,7 @@ class TopicModel:
             for hit in hits:
                 rows.append(r)
                 cols.append(n_seeds + names[hit.topic])
-                vals.append(hit.score * SEED_SCALE)
+                vals.append(hit.score * getattr(self, "seed_scale", OLD_SEED_SCALE))
                 for seed in hit.seeds:
                     rows.append(r)
                     cols.append(self._seed_index[(hit.topic, seed)])
@@ -278,6 +299,33 @@ def _f1_grid(target: np.ndarray, probability: np.ndarray) -> np.ndarray:
 
 def _classifier(c: float) -> LinearSVC:
     return LinearSVC(C=c, class_weight="balanced", random_state=SEED, max_iter=5000)
+
+
+def _word_part(words: TfidfVectorizer, norm: Sequence[str]) -> sp.csr_matrix:
+    """Latin-word columns; only texts with a Latin word go through the vectoriser
+    (most posts have none, and tokenising every text halved the tagger's speed)."""
+    rows = [i for i, t in enumerate(norm) if _HAS_LATIN_WORD.search(t)]
+    width = len(words.vocabulary_)
+    if not rows:
+        return sp.csr_matrix((len(norm), width), dtype=np.float32)
+    found = sp.csr_matrix(words.transform([norm[i] for i in rows]) * WORD_SCALE)
+    placed = sp.csr_matrix(
+        (np.ones(len(rows), np.float32), (rows, np.arange(len(rows)))),
+        shape=(len(norm), len(rows)),
+    )
+    return sp.csr_matrix(placed @ found)
+
+
+def _latin_words(norm: Sequence[str]) -> TfidfVectorizer | None:
+    """Words and word pairs of Latin script, fitted on ``norm``; None when it has none."""
+    words = TfidfVectorizer(
+        token_pattern=_LATIN_WORD, ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32
+    )
+    try:
+        words.fit(norm)
+    except ValueError:  # "empty vocabulary": not one Latin word in the training texts
+        return None
+    return words
 
 
 def _seed_index(taxonomy: Taxonomy) -> dict[tuple[str, str], int]:

@@ -16,10 +16,10 @@ from yuqing.errors import BadInput
 
 MIN_PER_FOLD = 10
 KINDS = {
-    "topics": "多标签逻辑回归（字 1–3 元 + 关键词特征，逐话题校准与阈值）",
+    "topics": "多标签线性 SVM（字 1–3 元 + 英文词 + 关键词特征，逐话题校准与阈值）",
     "polarity": "逻辑回归（字 1–3 元 + 情感词典特征）",
     "emotion": "线性 SVM（字 1–3 元，类别均衡，sigmoid 校准）",
-    "misinfo": "线性 SVM（字 1–3 元，类别均衡，sigmoid 校准）",
+    "misinfo": "线性 SVM + NB-SVM 平均（字 1–3 元，类别均衡，温度校准）",
 }
 
 
