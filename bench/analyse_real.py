@@ -22,6 +22,7 @@ import argparse
 import cProfile
 import gc
 import gzip
+import os
 import resource
 import tempfile
 import time
@@ -112,23 +113,28 @@ class Segments:
         self.total = max(total, 1)
         self.started = time.perf_counter()
         self.done = 0
-        self.mark = (0, self.started)
+        self.mark = (0, self.started, time.process_time())
         self.rates: list[float] = []
+        self.cpu_rates: list[float] = []
 
     def __call__(self, n: int) -> None:
         self.done += n
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         boundary = (len(self.rates) + 1) * self.total / SEGMENTS
         if self.done >= boundary or self.done >= self.total:
             items, since = self.done - self.mark[0], now - self.mark[1]
             rate = items / max(since, 1e-9)
+            # CPU time of this process too: on a shared machine the wall rate says as
+            # much about the neighbours as about the analysis.
+            cpu_rate = items / max(cpu - self.mark[2], 1e-9)
             self.rates.append(rate)
+            self.cpu_rates.append(cpu_rate)
             console.print(
                 f"  {self.done:>8,} analysed ({100 * self.done / self.total:3.0f} %): "
-                f"{rate:,.0f} items/s in this stretch, {self.done / (now - self.started):,.0f} overall, "
-                f"RSS {peak_rss_mb():,.0f} MB"
+                f"{rate:,.0f} items/s in this stretch ({cpu_rate:,.0f} items/CPU-s in this process), "
+                f"{self.done / (now - self.started):,.0f} overall, RSS {peak_rss_mb():,.0f} MB"
             )
-            self.mark = (self.done, now)
+            self.mark = (self.done, now, cpu)
 
 
 def _children_cpu() -> float:
@@ -159,7 +165,11 @@ def run_analysis(db: Database, models: Path | None, workers: int, total: int) ->
     )
     if len(segments.rates) >= 2:
         first, last = segments.rates[0], segments.rates[-1]
-        console.print(f"last tenth against the first: {last / first:.2f}×")
+        cpu_first, cpu_last = segments.cpu_rates[0], segments.cpu_rates[-1]
+        console.print(
+            f"last tenth against the first: {last / first:.2f}× (per CPU second "
+            f"{cpu_last / cpu_first:.2f}×); load average {os.getloadavg()[0]:.1f}"
+        )
     return elapsed
 
 

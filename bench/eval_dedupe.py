@@ -172,7 +172,8 @@ def key_parity(posts: Sequence[str], config: str) -> float:
 
 
 def evaluate_variants(data: Path | str, sample: int = SAMPLE) -> dict[str, float]:
-    """The figures by key (see tests/analyse/floors_matching.json)."""
+    """The figures by key; tests/analyse/floors_dedupe.json keeps their floors at the
+    default sample (tests/analyse/test_dedupe_variants.py)."""
     posts = load_posts(Path(data))
     picked = random.Random(5).sample(posts, min(sample, len(posts)))
     by_kind = {kind: fold_kind(picked, kind) for kind in MAKERS}

@@ -17,6 +17,9 @@ from yuqing.analyse.claims import (
     ClaimMatcher,
     _prepare,
     claim_core,
+    claim_quotes,
+    fact_check_text,
+    formula_quotes,
     strip_template,
     tier_of,
 )
@@ -152,6 +155,29 @@ def test_a_rumour_post_finds_its_debunk_among_short_claims() -> None:
     assert matcher.match(post)[0].claim_id == 0
     urls_only = "详情 https://weibo.com/3/Ab3 https://weibo.com/5/Ab5"
     assert matcher.match(urls_only) == []  # a URL's letters and digits are no evidence
+
+
+def test_a_quote_many_claims_share_is_formula_not_the_claim() -> None:
+    notices = [
+        f"经查，此微博称“{r}”不实，属于“发布不实信息”。详情：https://weibo.com/{n}/Ab{n}，"
+        "请以官方发布为准，不信谣、不传谣。"
+        for n, r in enumerate(RUMOURS)
+    ]
+    assert all(len(n) >= 60 for n in notices)  # long enough to be matched by its quotes
+    formulas = formula_quotes((claim_quotes(n) for n in notices), len(notices))
+    assert formulas == {_prepare("发布不实信息")}
+    assert claim_core(notices[0], formulas) == RUMOURS[0]
+    assert claim_core(notices[0]) == f"{RUMOURS[0]}，发布不实信息"  # alone, a quote like any
+    matcher = ClaimMatcher.build(list(enumerate(notices)))
+    assert all("发布不实信息" not in content for content in matcher._contents)
+
+
+def test_the_sanction_on_the_poster_is_no_part_of_the_claim() -> None:
+    two = "扣除信用积分2分。上述处理在公布后60分钟内生效"
+    notice = f"经查，此微博称“{RUMOURS[1]}”不实。被举报人言论属于构成“发布不实信息”，{two}"
+    assert fact_check_text(notice) == f"经查，此微博称“{RUMOURS[1]}”不实。"
+    assert fact_check_text(RUMOURS[1]) == RUMOURS[1]
+    assert claim_core(fact_check_text(notice)) == fact_check_text(notice)  # short once cut
 
 
 def test_claims_of_the_same_text_are_one_candidate_shown_by_the_first() -> None:

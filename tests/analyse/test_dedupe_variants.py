@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import opencc
 import pytest
 from hypothesis import given, settings
@@ -146,3 +149,22 @@ def test_taiwan_and_hong_kong_copies_share_the_key(text: str) -> None:
     key = content_key(norm(text))
     for config in ("s2twp", "s2hkp"):
         assert content_key(norm(opencc.OpenCC(config).convert(text))) == key
+
+
+# ---------------------------------------------------------------- real posts
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+FLOORS = Path(__file__).with_name("floors_dedupe.json")
+
+
+def test_variants_of_real_posts_meet_their_floors() -> None:
+    """The figures bench.eval_dedupe prints (its default sample of 2,000 posts, about
+    ten CPU seconds): precision, recall by kind, regional key parity."""
+    from bench.eval_dedupe import POSTS, SAMPLE, evaluate_variants
+
+    if not (DATA / POSTS[0]).exists():
+        pytest.skip(f"evaluation data not found at {DATA / POSTS[0]}")
+    figures = evaluate_variants(DATA, SAMPLE)
+    assert figures["dedupe_changed_figure_variants"] > 1000  # the negatives were made
+    for key, floor in json.loads(FLOORS.read_text(encoding="utf-8")).items():
+        assert figures[key] >= floor, f"{key}: {figures[key]:.4f} < floor {floor}"

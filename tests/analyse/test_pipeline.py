@@ -4,6 +4,7 @@ second run over the same period changes nothing."""
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from datetime import timedelta
 
@@ -202,3 +203,26 @@ def test_a_tagging_worker_gives_the_same_results(week: Database) -> None:
     summary = analyse(week, context, batch=200, workers=2)
     assert summary.items == ITEMS
     assert stored() == alone
+
+
+def test_survivors_are_set_aside_during_a_run_and_released_after(week: Database) -> None:
+    seen: list[int] = []
+    with week.reading() as session:
+        context = build_context(session, jurisdiction=[DEMO_CITY])
+    analyse(week, context, batch=300, on_batch=lambda _n: seen.append(gc.get_freeze_count()))
+    assert len(seen) == 3 and all(count > 0 for count in seen)  # set aside batch by batch
+    assert gc.get_freeze_count() == 0  # released: a later full collection sees them again
+
+
+def test_a_freeze_made_by_the_caller_is_left_alone(week: Database) -> None:
+    with week.reading() as session:
+        context = build_context(session, jurisdiction=[DEMO_CITY])
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        analyse(week, context, batch=300)
+        # Not released, and none of the run's own objects set aside (some of the
+        # caller's may have been freed meanwhile).
+        assert 0 < gc.get_freeze_count() <= before
+    finally:
+        gc.unfreeze()

@@ -8,6 +8,7 @@ replaces that period's results, so it can be re-run or resumed at will.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -103,18 +104,32 @@ def analyse(
         load_active(session, context.events, since - WINDOW if since else None, until)
     touched: set[int] = set()
     worker = TagWorker(context) if workers > 1 else None
+    freezing = gc.get_freeze_count() == 0  # someone else's freeze is theirs to manage
     try:
         for rows, tags in _tagged(context, _batches(db, since, until, batch, pending_only), worker):
             _run_batch(db, context, rows, tags, touched, summary)
+            if freezing:
+                _set_aside_survivors()
             if on_batch is not None:
                 on_batch(len(rows))
     finally:
+        if freezing:
+            gc.unfreeze()  # a later full collection may free what the run let go
         if worker is not None:
             worker.close()
     # Event figures once per run, not per batch: a big event's items are summed once.
     with db.transaction() as session:
         refresh_all(session, touched, context.events)
     return summary
+
+
+def _set_aside_survivors() -> None:
+    """Free this batch's reference cycles, then exempt what survives from later
+    collections until the run ends. What a batch leaves alive is the run's index of
+    copies and its events; without this every full collection rescanned all of it,
+    a quarter of the CPU time by 300,000 real replies, growing with the stream."""
+    gc.collect()  # only what is not yet set aside: about one batch's objects
+    gc.freeze()
 
 
 def _tagged(
