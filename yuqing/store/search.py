@@ -222,7 +222,11 @@ def count_items(session: Session, query: ItemQuery, *, cap: int | None = None) -
     by_time = replace(query, sort="time", limit=1, offset=0)
     sql, params = _build(session, by_time, count=False)
     params["limit"] = cap + 1
-    capped = text(f"SELECT count(*) FROM ({sql.text}) AS capped").bindparams(
+    del params["offset"]
+    # Any cap + 1 matches will do: unordered, PostgreSQL stops at them instead of
+    # sorting every match of a common word by time first.
+    unordered = sql.text.partition(" ORDER BY ")[0] + " LIMIT :limit"
+    capped = text(f"SELECT count(*) FROM ({unordered}) AS capped").bindparams(
         *[bindparam(key, type_=UTCDateTime()) for key in ("since", "until") if key in params]
     )
     return int(session.execute(capped, params).scalar_one())

@@ -23,6 +23,7 @@ from yuqing.text import matching_form
 PER_PAGE = 50
 COUNT_CAP = 10_000  # a list counts its matches up to here, then says "more than"
 PLACE_CHOICES = 100
+PLACE_WINDOW = 20_000  # the place box suggests what this many newest items mention
 SENTIMENTS = {"negative": "负面", "neutral": "中性", "positive": "正面", "unanalysed": "未分析"}
 
 
@@ -131,24 +132,39 @@ def filter_choices(
     """Options for the filter form's drop-downs."""
     sources = session.execute(select(Source.id, Source.name).order_by(Source.name)).all()
     units = session.execute(select(Unit.id, Unit.name, Unit.path).order_by(Unit.path)).all()
-    mentions = func.count().label("mentions")
-    places = session.execute(
-        select(ItemPlace.code, func.min(ItemPlace.name), mentions)
-        .group_by(ItemPlace.code)
-        .order_by(mentions.desc(), ItemPlace.code)
-        .limit(PLACE_CHOICES)
-    ).all()
+    places = place_suggestions(session)
     rules = session.execute(select(WatchRule.id, WatchRule.name).order_by(WatchRule.name)).all()
     claims = session.execute(select(Claim.id, Claim.text).order_by(Claim.id.desc())).all()
     return {
         "sources": [(str(i), name) for i, name in sources],
         "units": [(str(i), "　" * (path.count("/") - 2) + name) for i, name, path in units],
         "topics": [(t, t) for t in topic_names(topics)],
-        "places": [(code, name) for code, name, _ in places],
+        "places": places,
         "sentiments": list(SENTIMENTS.items()),
         "rules": [(str(i), name) for i, name in rules],
         "claims": [(str(i), text[:40]) for i, text in claims],
     }
+
+
+def place_suggestions(session: Session) -> list[tuple[str, str]]:
+    """The places the newest PLACE_WINDOW items mention most, for the place box's list.
+    The newest, not all: counting every mention ever made grows with the data (a second
+    a page at a million items), and the places in the news now are the ones asked for."""
+    floor = session.scalar(select(Item.id).order_by(Item.id.desc()).offset(PLACE_WINDOW).limit(1))
+    recent = select(ItemPlace.code, ItemPlace.name)
+    if floor is not None:
+        recent = recent.where(ItemPlace.item_id > floor)
+    # The LIMIT keeps the mentions a subquery read by item id: flattened, SQLite would
+    # walk the place-code index over every mention to group them.
+    mention = recent.limit(PLACE_WINDOW * 20).subquery()
+    mentions = func.count().label("mentions")
+    rows = session.execute(
+        select(mention.c.code, func.min(mention.c.name), mentions)
+        .group_by(mention.c.code)
+        .order_by(mentions.desc(), mention.c.code)
+        .limit(PLACE_CHOICES)
+    ).all()
+    return [(code, name) for code, name, _ in rows]
 
 
 def event_title(session: Session, event_id: int | None) -> str | None:
