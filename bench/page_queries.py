@@ -110,9 +110,9 @@ def main() -> None:
                 started = time.perf_counter()
                 status = client.get(url).status_code
                 took.append(time.perf_counter() - started)
-            slow = sorted(
-                recorder.times.items(), key=lambda kv: -statistics.median(kv[1])
-            )[: args.top]
+            slow = sorted(recorder.times.items(), key=lambda kv: -statistics.median(kv[1]))[
+                : args.top
+            ]
             console.print(
                 f"\n[bold]{name}[/bold] {url}  HTTP {status}  median "
                 f"{statistics.median(took) * 1000:.0f} ms, {len(recorder.times)} statements"

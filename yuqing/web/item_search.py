@@ -48,13 +48,16 @@ class ItemFilters:
     page: int = 1
     after: datetime | None = None  # an exact window (an alert's hour), within the days
     before: datetime | None = None
+    after_id: int | None = None  # by time: the page after this item (下一页) …
+    before_id: int | None = None  # … or the page before it (上一页)
 
     def __post_init__(self) -> None:
         if self.sentiment and self.sentiment not in SENTIMENTS:
             raise BadInput(f"未知的情感倾向：{self.sentiment}（可选 {'、'.join(SENTIMENTS)}）")
 
-    def to_query(self, session: Session, tz: ZoneInfo, per_page: int = PER_PAGE) -> ItemQuery:
+    def to_query(self, session: Session, tz: ZoneInfo, per_page: int = 0) -> ItemQuery:
         """Dates are whole local days: since's midnight up to the midnight after until."""
+        per_page = per_page or PER_PAGE
         since = datetime.combine(self.since, time(0), tz) if self.since else None
         until = (
             datetime.combine(self.until + timedelta(days=1), time(0), tz) if self.until else None
@@ -79,8 +82,21 @@ class ItemFilters:
             local_only=self.local,
             sort=self.sort,
             limit=per_page,
-            offset=(max(self.page, 1) - 1) * per_page,
+            **self._position(session, per_page),
         )
+
+    def _position(self, session: Session, per_page: int) -> dict[str, object]:
+        """Where the page starts: next to an item in the time order, else by page number."""
+        cursor = self.after_id or self.before_id
+        row = None
+        if cursor and self.sort == "time":
+            row = session.execute(
+                select(Item.published_at, Item.id).where(Item.id == cursor)
+            ).first()
+        if row is None:
+            return {"offset": (max(self.page, 1) - 1) * per_page}
+        key = (row[0], int(row[1]))
+        return {"after": key} if self.after_id else {"before": key}
 
 
 def _sentiment_value(key: str) -> str | None:
@@ -107,14 +123,24 @@ class ItemPage:
     pages: int
     capped: bool = False  # total stopped at COUNT_CAP: there are more
 
+    @property
+    def first_id(self) -> int:
+        return self.items[0].id if self.items else 0
 
-def find_items(session: Session, query: ItemQuery) -> ItemPage:
+    @property
+    def last_id(self) -> int:
+        return self.items[-1].id if self.items else 0
+
+
+def find_items(session: Session, query: ItemQuery, page: int | None = None) -> ItemPage:
+    """One page of matches; ``page`` numbers a page read by position (the query's
+    offset numbers one read by OFFSET)."""
     ids = search_item_ids(session, query)
     rows = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(ids)))}
     total = count_items(session, query, cap=COUNT_CAP)
     capped = total > COUNT_CAP
     total = min(total, COUNT_CAP)
-    page = query.offset // query.limit + 1
+    page = page or query.offset // query.limit + 1
     pages = max(
         1, -(-total // query.limit), page + (1 if capped and len(ids) == query.limit else 0)
     )
