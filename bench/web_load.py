@@ -256,17 +256,17 @@ def main() -> None:
                 f"压测导入{port}",
                 stdout=subprocess.DEVNULL,
             )
-            workers = [importer]
+            workers = [("import", importer)]
             if args.analyse:
                 since, until = IMPORT_DAY
                 analyse = ("analyse", "--since", since, "--until", until)
-                workers.append(yuqing(data_dir, *analyse, stdout=subprocess.DEVNULL))
+                workers.append(("analyse", yuqing(data_dir, *analyse, stdout=subprocess.DEVNULL)))
             try:
                 title = "during import" + (" and analysis" if args.analyse else "")
                 report(title, load(base, args.clients, args.seconds, args.writes))
             finally:
-                for worker in workers:
-                    console.print(f"  {worker.args[3]} still running: {worker.poll() is None}")
+                for name, worker in workers:
+                    console.print(f"  {name} still running: {worker.poll() is None}")
                     worker.terminate()
                     worker.wait()
     finally:

@@ -80,7 +80,8 @@ def test_pages_by_position_walk_the_whole_order_both_ways(db: Database) -> None:
         session.execute(update(Item).where(Item.id % 5 == 0).values(status="in_review"))
     expected = full_order(db, QueueFilters.parse({}))
     with db.reading() as session:
-        forward, params = [], {}
+        forward: list[list[int]] = []
+        params: dict[str, str] = {}
         while True:
             page = triage_queue(session, QueueFilters.parse(params), 0)
             forward.append([i.id for i in page.items])

@@ -24,6 +24,7 @@ PER_PAGE = 50
 COUNT_CAP = 10_000  # a list counts its matches up to here, then says "more than"
 PLACE_CHOICES = 100
 PLACE_WINDOW = 20_000  # the place box suggests what this many newest items mention
+Key = tuple[datetime, int]  # an item's place in the time order
 SENTIMENTS = {"negative": "负面", "neutral": "中性", "positive": "正面", "unanalysed": "未分析"}
 
 
@@ -58,6 +59,7 @@ class ItemFilters:
     def to_query(self, session: Session, tz: ZoneInfo, per_page: int = 0) -> ItemQuery:
         """Dates are whole local days: since's midnight up to the midnight after until."""
         per_page = per_page or PER_PAGE
+        offset, after, before = self._position(session, per_page)
         since = datetime.combine(self.since, time(0), tz) if self.since else None
         until = (
             datetime.combine(self.until + timedelta(days=1), time(0), tz) if self.until else None
@@ -82,10 +84,12 @@ class ItemFilters:
             local_only=self.local,
             sort=self.sort,
             limit=per_page,
-            **self._position(session, per_page),
+            offset=offset,
+            after=after,
+            before=before,
         )
 
-    def _position(self, session: Session, per_page: int) -> dict[str, object]:
+    def _position(self, session: Session, per_page: int) -> tuple[int, Key | None, Key | None]:
         """Where the page starts: next to an item in the time order, else by page number."""
         cursor = self.after_id or self.before_id
         row = None
@@ -94,9 +98,9 @@ class ItemFilters:
                 select(Item.published_at, Item.id).where(Item.id == cursor)
             ).first()
         if row is None:
-            return {"offset": (max(self.page, 1) - 1) * per_page}
+            return (max(self.page, 1) - 1) * per_page, None, None
         key = (row[0], int(row[1]))
-        return {"after": key} if self.after_id else {"before": key}
+        return (0, key, None) if self.after_id else (0, None, key)
 
 
 def _sentiment_value(key: str) -> str | None:
