@@ -12,6 +12,7 @@ With --explain it prints each slow statement's query plan.
 from __future__ import annotations
 
 import argparse
+import html
 import re
 import statistics
 import time
@@ -33,11 +34,13 @@ console = Console(width=200)
 PAGES = {
     "items": "/items",
     "items p20": "/items?page=20",
+    "items p2000": "/items?page=2000",  # a numbered page: OFFSET 99,950
     "search": "/items?q=核酸",
     "search p20": "/items?q=核酸&page=20",
     "overview": "/overview",
     "triage": "/triage",
     "triage p20": "/triage?page=20",
+    "triage p2000": "/triage?page=2000",
     "events": "/events",
     "reports": "/reports",
 }
@@ -67,6 +70,12 @@ def explain(db: Database, sql: str, params: Any) -> str:
         cursor.execute(prefix + sql, params)
         rows = cursor.fetchall()
     return "\n".join("    " + " ".join(str(c) for c in row[-1:]) for row in rows)
+
+
+def next_link(client: TestClient, url: str) -> str | None:
+    """The page's 下一页 link (a page by position where the list has them)."""
+    found = re.search(r'<a href="([^"]+)"[^>]*>下一页</a>', client.get(url).text)
+    return html.unescape(found.group(1)) if found else None
 
 
 def event_page(client: TestClient) -> str | None:
@@ -100,6 +109,9 @@ def main() -> None:
         pages = dict(PAGES)
         if found := event_page(client):
             pages["event"] = found
+        for name in ("items", "search", "triage"):
+            if link := next_link(client, PAGES[name]):
+                pages[f"{name} next"] = link
         wanted = set(filter(None, args.only.split(",")))
         for name, url in pages.items():
             if wanted and name not in wanted:
