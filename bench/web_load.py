@@ -6,10 +6,15 @@ starts ``yuqing serve --no-schedule --workers W`` on it, logs in --clients analy
 and lets each walk the items list, a search, the overview, triage, an event page
 and the reports list for --seconds, with --writes of its requests a lock/unlock
 pair on an item. With --during-import it runs the same load again while
-``yuqing import`` stores --import-lines new items. Targets (issue 12): p95 <
+``yuqing import`` stores --import-lines new items (and, with --analyse, while
+``yuqing analyse`` runs over the import's day beside it). --database-url points
+the server at a desk already built there (e.g. by bench.big_desk on PostgreSQL);
+--data-dir then holds only its secret key. Targets (issue 12): p95 <
 200 ms idle with 20 clients, < 500 ms during ingest, 0 timeouts.
 
     .venv/bin/python -m bench.web_load --items 1000 --clients 20 --seconds 30 --during-import
+    .venv/bin/python -m bench.web_load --data-dir /tmp/big --database-url postgresql+psycopg://… \
+        --seconds 40 --during-import --analyse
 """
 
 from __future__ import annotations
@@ -36,12 +41,16 @@ console = Console(width=200)
 
 PASSWORD = "bench-web-load-password"
 TIMEOUT = 60.0
+IMPORT_DAY = ("2026-11-16", "2026-11-17")  # the imported rows' day, which --analyse runs over
+DATABASE_URL = ""  # set from --database-url
 
 
 def yuqing(data_dir: Path, *args: str, **kwargs: object) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("YUQING_")}
     env.update(YUQING_DATA_DIR=str(data_dir), YUQING_COOKIE_SECURE="false")
     env.update(YUQING_LOG_LEVEL="WARNING")
+    if DATABASE_URL:
+        env.update(YUQING_DATABASE_URL=DATABASE_URL)
     command = [sys.executable, "-c", "from yuqing.cli.main import main; main()", *args]
     process: subprocess.Popen[bytes] = subprocess.Popen(  # type: ignore[call-overload]
         command, cwd=data_dir, env=env, **kwargs
@@ -56,7 +65,7 @@ def free_port() -> int:
 
 
 def ensure_demo(data_dir: Path, items: int) -> None:
-    if (data_dir / "yuqing.db").exists():
+    if (data_dir / "yuqing.db").exists() or DATABASE_URL:
         return
     data_dir.mkdir(parents=True, exist_ok=True)
     console.print(f"building a demo desk of {items} items in {data_dir} …")
@@ -210,7 +219,11 @@ def main() -> None:
     parser.add_argument("--writes", type=float, default=0.05, help="share of requests that write")
     parser.add_argument("--during-import", action="store_true")
     parser.add_argument("--import-lines", type=int, default=50_000)
+    parser.add_argument("--analyse", action="store_true", help="analyse beside the import")
+    parser.add_argument("--database-url", default="", help="default: data-dir's yuqing.db")
     args = parser.parse_args()
+    global DATABASE_URL
+    DATABASE_URL = args.database_url
     data_dir = args.data_dir.resolve()
     ensure_demo(data_dir, args.items)
     port = free_port()
@@ -243,11 +256,19 @@ def main() -> None:
                 f"压测导入{port}",
                 stdout=subprocess.DEVNULL,
             )
+            workers = [("import", importer)]
+            if args.analyse:
+                since, until = IMPORT_DAY
+                analyse = ("analyse", "--since", since, "--until", until)
+                workers.append(("analyse", yuqing(data_dir, *analyse, stdout=subprocess.DEVNULL)))
             try:
-                report("during import", load(base, args.clients, args.seconds, args.writes))
+                title = "during import" + (" and analysis" if args.analyse else "")
+                report(title, load(base, args.clients, args.seconds, args.writes))
             finally:
-                importer.terminate()
-                importer.wait()
+                for name, worker in workers:
+                    console.print(f"  {name} still running: {worker.poll() is None}")
+                    worker.terminate()
+                    worker.wait()
     finally:
         server.terminate()
         server.wait(timeout=30)

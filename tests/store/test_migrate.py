@@ -25,6 +25,10 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+# SQLAlchemy cannot reflect an expression index (the triage queue's) on SQLite; Alembic
+# leaves such indexes out of the comparison on both sides.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_models_match_migrations(databases: Databases, backend: str) -> None:
     db = databases.empty(backend)
     upgrade(db)
@@ -32,7 +36,25 @@ def test_models_match_migrations(databases: Databases, backend: str) -> None:
         diff = compare_metadata(
             MigrationContext.configure(conn, opts={"include_name": is_managed}), Base.metadata
         )
+    # PostgreSQL reads the queue's expression back in its own words (casts added), which
+    # Alembic takes for another index; test_the_page_indexes_exist checks it instead.
+    diff = [d for d in diff if not (d[0].endswith("_index") and d[1].name == "ix_items_queue")]
     assert diff == []
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_page_indexes_exist(databases: Databases, backend: str) -> None:
+    """Including the queue's expression index, which the comparison above cannot see."""
+    db = databases.empty(backend)
+    upgrade(db)
+    names = (
+        "SELECT name FROM sqlite_master WHERE type = 'index'"
+        if backend == "sqlite"
+        else "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+    )
+    with db.engine.connect() as conn:
+        found = set(conn.scalars(text(names)))
+    assert {"ix_items_queue", "ix_events_active", "ix_items_duplicate_of_id"} <= found
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

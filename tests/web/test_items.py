@@ -33,6 +33,7 @@ from yuqing.store.models import (
     WatchRule,
 )
 from yuqing.text import matching_form
+from yuqing.web import item_search
 from yuqing.web.app import create_app
 from yuqing.web.item_search import ItemFilters, find_items
 
@@ -205,6 +206,19 @@ def test_the_form_offers_the_taxonomy_places_rules_and_claims(
     assert re.search(rf'<option value="{analysed["claim"]}"\s*>口罩将停止供应</option>', page)
     assert "事件：口罩价格" in page and f'name="event" value="{analysed["event"]}"' in page
     assert 'name="local" value="1"' in page
+
+
+def test_the_place_box_suggests_the_newest_items_places_most_mentioned_first(
+    web_db: Database, analysed: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with web_db.reading() as session:
+        assert item_search.place_suggestions(session) == [
+            ("990102", "昆都仑区"),
+            ("990103", "青山区"),
+        ]
+        # Only the newest items count: the third and fourth (青山区 on the third).
+        monkeypatch.setattr(item_search, "PLACE_WINDOW", 2)
+        assert item_search.place_suggestions(session) == [("990103", "青山区")]
 
 
 def test_the_topic_list_follows_the_configured_taxonomy(

@@ -43,6 +43,7 @@ from yuqing.store.models import (
     RuleHit,
     WatchRule,
 )
+from yuqing.web import overview_data
 from yuqing.web.app import create_app
 from yuqing.web.event_data import event_detail
 from yuqing.web.overview_data import Count, overview, top_places, topic_counts, volume
@@ -250,6 +251,18 @@ def test_api_overview_returns_the_figures(demo: Demo) -> None:
     assert [p["label"] for p in body["places"]] == charts["places"]["labels"]
     assert body["fact_checks"]["waiting"] >= body["fact_checks"]["in_period"] > 0
     assert 0 < body["local_share"] <= 1
+
+
+def test_the_waiting_fact_checks_count_stops_at_the_cap(
+    demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = demo.client.get("/api/overview").json()["fact_checks"]
+    assert body["waiting_capped"] is False and body["waiting"] > 2
+    monkeypatch.setattr(overview_data, "WAITING_CAP", 2)
+    capped = demo.client.get("/api/overview").json()["fact_checks"]
+    assert capped["waiting"] == 2 and capped["waiting_capped"] is True
+    assert capped["in_period"] == body["in_period"]  # the period's count is exact
+    assert 'id="fig-claims"><strong>2+</strong>' in demo.client.get("/overview").text
 
 
 # ---------------------------------------------------------------- events

@@ -128,8 +128,10 @@ def _local(value: datetime | None, tz: ZoneInfo) -> str:
 
 def items_table(session: Session, query: ItemQuery, tz: ZoneInfo) -> Table:
     ids: list[int] = []
+    # Every page from the top, whichever page of the list the export was asked from.
+    whole = replace(query, after=None, before=None)
     while len(ids) < MAX_ROWS:
-        page = search_item_ids(session, replace(query, limit=PAGE, offset=len(ids)))
+        page = search_item_ids(session, replace(whole, limit=PAGE, offset=len(ids)))
         ids.extend(page)
         if len(page) < PAGE:
             break

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from sqlalchemy import ColumnElement, Select, case, exists, func, select
 from sqlalchemy.orm import Session
 
+from yuqing.desk.queue_keyset import SEVERITY_RANK, key_of, read_slice
 from yuqing.errors import BadInput
 from yuqing.store.models import ClaimMatch, Event, Item, ItemStatus, RuleHit, Source, WatchRule
 from yuqing.text import matching_form
@@ -19,7 +20,6 @@ FLAGS = {"rule": "命中规则", "claim": "疑似谣言", "privacy": "个人信�
 KINDS = {"item": "信息", "event": "事件"}
 PER_PAGE = 50
 QUEUE_COUNT_CAP = 10_000  # the queue counts its items up to here (a page costs the same)
-_SEVERITY_ORDER = case((Item.severity == "serious", 0), (Item.severity == "major", 1), else_=2)
 _EVENT_SEVERITY_ORDER = case(
     (Event.severity == "serious", 0), (Event.severity == "major", 1), else_=2
 )
@@ -38,6 +38,8 @@ class QueueFilters:
     mine: bool = False
     q: str = ""
     page: int = 1
+    after: int = 0  # the item the page starts after (下一页), or ends before (上一页)
+    before: int = 0
 
     @classmethod
     def parse(cls, params: Mapping[str, Any]) -> QueueFilters:
@@ -51,10 +53,7 @@ class QueueFilters:
         flag = str(params.get("flag", "") or "")
         if flag and flag not in FLAGS:
             raise BadInput(f"未知的筛选项：{flag}")
-        try:
-            page = max(int(params.get("page", 1) or 1), 1)
-        except ValueError as exc:
-            raise BadInput(f"页码应为数字：{params.get('page')}") from exc
+        page, after, before = (_number(params, key, low) for key, low in PAGING)
         return cls(
             kind=kind,
             statuses=statuses or list(OPEN_STATUSES),
@@ -64,6 +63,8 @@ class QueueFilters:
             mine=str(params.get("mine", "")) in ("1", "true", "on"),
             q=str(params.get("q", "") or "").strip(),
             page=page,
+            after=after,
+            before=before,
         )
 
     def query_string(self) -> str:
@@ -76,6 +77,16 @@ class QueueFilters:
         if self.mine:
             pairs.append(("mine", "1"))
         return urlencode(pairs)
+
+
+PAGING = (("page", 1), ("after", 0), ("before", 0))
+
+
+def _number(params: Mapping[str, Any], key: str, low: int) -> int:
+    try:
+        return max(int(params.get(key, low) or low), low)
+    except ValueError as exc:
+        raise BadInput(f"页码应为数字：{params.get(key)}") from exc
 
 
 @dataclass(frozen=True)
@@ -95,9 +106,18 @@ class QueuePage:
     pages: int
     events: list[Event] = field(default_factory=list)  # the page, when the queue is of events
     reasons: dict[int, RowReasons] = field(default_factory=dict)
+    capped: bool = False  # the count stopped at QUEUE_COUNT_CAP: there are more
+
+    @property
+    def first_id(self) -> int:
+        return self.items[0].id if self.items else 0
+
+    @property
+    def last_id(self) -> int:
+        return self.items[-1].id if self.items else 0
 
 
-def queue_statement(filters: QueueFilters, user_id: int) -> Select[Item]:
+def queue_statement(filters: QueueFilters, user_id: int, dialect: str = "sqlite") -> Select[Item]:
     """Originals only (copies are judged with their original), in the chosen statuses."""
     stmt = select(Item).where(Item.duplicate_of_id.is_(None), Item.status.in_(filters.statuses))
     if filters.severity:
@@ -114,37 +134,69 @@ def queue_statement(filters: QueueFilters, user_id: int) -> Select[Item]:
         )
     elif filters.flag == "privacy":
         stmt = stmt.where(Item.privacy_lead.is_(True))
+    if filters.tag:
+        stmt = stmt.where(_has_tag(filters.tag, dialect))
     return stmt
 
 
+def _has_tag(tag: str, dialect: str) -> ColumnElement[bool]:
+    """The tag in an item's JSON list, in SQL, so that a page never reads the whole queue."""
+    if dialect == "postgresql":
+        return Item.tags.op("@>")(func.jsonb_build_array(tag))
+    each = func.json_each(Item.tags).table_valued("value")
+    return exists(select(each.c.value).where(each.c.value == tag))
+
+
 def queue_order() -> tuple[Any, ...]:
-    """Most severe first, then the hottest, then the newest."""
-    return (_SEVERITY_ORDER, Item.heat.desc(), Item.published_at.desc(), Item.id)
+    """Most severe first, then the hottest, then the newest (then the later id)."""
+    return (SEVERITY_RANK, Item.heat.desc(), Item.published_at.desc(), Item.id.desc())
 
 
 def triage_queue(session: Session, filters: QueueFilters, user_id: int) -> QueuePage:
     """One page of the queue: most severe first, then the hottest, then the newest."""
     if filters.kind == "event":
         return event_queue(session, filters, user_id)
-    stmt = queue_statement(filters, user_id).order_by(*queue_order())
-    start = (filters.page - 1) * PER_PAGE
-    if filters.tag:
-        # Tags live in a JSON list, filtered here; a tag narrows the queue a lot.
-        items = [i for i in session.scalars(stmt) if filters.tag in (i.tags or [])]
-        total, page_items = len(items), items[start : start + PER_PAGE]
-    else:
-        # One page from the database and a count that stops at QUEUE_COUNT_CAP, so
-        # the page costs the same with 50 new items or 50,000 (an import running).
-        page_items = list(session.scalars(stmt.limit(PER_PAGE).offset(start)))
-        total = _capped_count(session, queue_statement(filters, user_id))
-    pages = max(1, -(-total // PER_PAGE))
+    dialect = session.get_bind().dialect.name
+    page_items, more = _page_items(session, filters, user_id, dialect)
+    total = _capped_count(session, queue_statement(filters, user_id, dialect))
+    capped = total > QUEUE_COUNT_CAP
+    total = min(total, QUEUE_COUNT_CAP)
+    pages = max(1, -(-total // PER_PAGE), filters.page + (1 if more else 0))
     return QueuePage(
-        page_items, total, filters.page, pages, reasons=row_reasons(session, page_items)
+        page_items,
+        total,
+        filters.page,
+        pages,
+        reasons=row_reasons(session, page_items),
+        capped=capped,
     )
 
 
+def _page_items(
+    session: Session, filters: QueueFilters, user_id: int, dialect: str
+) -> tuple[list[Item], bool]:
+    """The page's items and whether a next page follows. After or before an item the
+    page is read from its position; a bare page number walks down from the top."""
+    cursor = filters.after or filters.before
+    key = key_of(session, cursor) if cursor else None
+    found = read_slice(
+        session,
+        lambda: queue_statement(filters, user_id, dialect),
+        filters.statuses,
+        after=key if filters.after else None,
+        before=key if filters.before else None,
+        skip=0 if key else (filters.page - 1) * PER_PAGE,
+        limit=PER_PAGE,
+    )
+    rows = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(found.ids)))}
+    # Read backwards, "more" is about earlier pages; the cursor's own page follows.
+    more = found.more if not (key and filters.before) else True
+    return [rows[i] for i in found.ids if i in rows], more
+
+
 def _capped_count(session: Session, stmt: Select[Item]) -> int:
-    limited = stmt.with_only_columns(Item.id).limit(QUEUE_COUNT_CAP).subquery()
+    """Up to QUEUE_COUNT_CAP + 1: one more than the cap says "more than"."""
+    limited = stmt.with_only_columns(Item.id).limit(QUEUE_COUNT_CAP + 1).subquery()
     return int(session.scalar(select(func.count()).select_from(limited)) or 0)
 
 

@@ -153,6 +153,12 @@ def restore(db: Database, path: Path, progress: Progress | None = None) -> dict[
                 if row[column] is not None:
                     deferred.append((table, {"id": row["id"], column: row[column]}))
                     row[column] = None
+            if name not in pending:
+                # The file holds tables parents first: a new table's rows may point at
+                # the ones before it that have not filled a chunk yet, so they go first.
+                for earlier, rows in pending.items():
+                    _flush(session, tables[earlier], rows, counts, progress)
+                pending = {}
             pending.setdefault(name, []).append(row)
             if len(pending[name]) >= CHUNK:
                 _flush(session, table, pending.pop(name), counts, progress)

@@ -194,6 +194,10 @@ class ItemQuery:
     sort: Sort = "time"
     limit: int = 50
     offset: int = 0
+    # By time, the page right after (older than) or before this (published_at, id): a
+    # page by position, which costs the same at any depth, where OFFSET walks the rows.
+    after: tuple[datetime, int] | None = None
+    before: tuple[datetime, int] | None = None
     terms: list[Term] = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -201,6 +205,8 @@ class ItemQuery:
             raise QueryError(f"unknown sort {self.sort!r}: use time or relevance")
         if not 1 <= self.limit <= 1000 or self.offset < 0:
             raise QueryError("limit must be 1–1000 and offset not negative")
+        if (self.after or self.before) and self.sort != "time":
+            raise QueryError("a page by position needs the time order")
         for bound in (self.since, self.until):
             if bound is not None and bound.tzinfo is None:
                 raise QueryError("time filters must carry a time zone")
@@ -210,7 +216,8 @@ class ItemQuery:
 def search_item_ids(session: Session, query: ItemQuery) -> list[int]:
     """Ids of the items that match, in the requested order, one page."""
     statement, params = _build(session, query, count=False)
-    return [row[0] for row in session.execute(statement, params)]
+    ids = [row[0] for row in session.execute(statement, params)]
+    return ids[::-1] if query.before else ids  # read upwards from the cursor
 
 
 def count_items(session: Session, query: ItemQuery, *, cap: int | None = None) -> int:
@@ -219,10 +226,14 @@ def count_items(session: Session, query: ItemQuery, *, cap: int | None = None) -
     if cap is None:
         statement, params = _build(session, query, count=True)
         return int(session.execute(statement, params).scalar_one())
-    by_time = replace(query, sort="time", limit=1, offset=0)
+    by_time = replace(query, sort="time", limit=1, offset=0, after=None, before=None)
     sql, params = _build(session, by_time, count=False)
     params["limit"] = cap + 1
-    capped = text(f"SELECT count(*) FROM ({sql.text}) AS capped").bindparams(
+    del params["offset"]
+    # Any cap + 1 matches will do: unordered, PostgreSQL stops at them instead of
+    # sorting every match of a common word by time first.
+    unordered = sql.text.partition(" ORDER BY ")[0] + " LIMIT :limit"
+    capped = text(f"SELECT count(*) FROM ({unordered}) AS capped").bindparams(
         *[bindparam(key, type_=UTCDateTime()) for key in ("since", "until") if key in params]
     )
     return int(session.execute(capped, params).scalar_one())
@@ -283,7 +294,9 @@ def _listed(name: str, values: Sequence[object], params: dict[str, object]) -> s
 def _statement(sql: str, params: dict[str, object]) -> TextClause:
     """The SQL with its time parameters typed, so they are stored-format on both backends."""
     statement = text(sql)
-    typed = [bindparam(key, type_=UTCDateTime()) for key in ("since", "until") if key in params]
+    typed = [
+        bindparam(key, type_=UTCDateTime()) for key in ("since", "until", "key_at") if key in params
+    ]
     return statement.bindparams(*typed) if typed else statement
 
 
@@ -308,14 +321,26 @@ def _page(query: ItemQuery, params: dict[str, object]) -> str:
     return " LIMIT :limit OFFSET :offset"
 
 
+def _keyset(query: ItemQuery, params: dict[str, object], at: str) -> tuple[list[str], str]:
+    """The cursor's clause on (time column, items.id), and the direction to read in."""
+    key, op, direction = (query.after, "<", "DESC") if query.after else (query.before, ">", "ASC")
+    if key is None:
+        return [], "DESC"
+    params["key_at"], params["key_id"] = key
+    return [f"({at}, items.id) {op} (:key_at, :key_id)"], direction
+
+
 def _plain(clauses: list[str], query: ItemQuery, count: bool, params: dict[str, object]) -> str:
+    if not count:
+        cursor, way = _keyset(query, params, "items.published_at")
+        clauses = clauses + cursor
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     if count:
         return "SELECT count(*) FROM items" + where
     return (
         "SELECT items.id FROM items"
         + where
-        + " ORDER BY items.published_at DESC, items.id DESC"
+        + f" ORDER BY items.published_at {way}, items.id {way}"
         + _page(query, params)
     )
 
@@ -334,6 +359,12 @@ def _sqlite(columns: list[str], query: ItemQuery, count: bool, params: dict[str,
         params["key_hi"] = until_key - 1 if exact else until_key | ID_MASK
         where.append("item_search.rowid <= :key_hi")
     clauses = columns if exact else _time_clauses(query, params) + columns
+    way = "DESC"
+    if not count and (key := query.after or query.before):
+        # The cursor as a rowid bound, which FTS5 seeks to like the time window.
+        params["key_row"] = search_key(*key)
+        where.append(f"item_search.rowid {'<' if query.after else '>'} :key_row")
+        way = "DESC" if query.after else "ASC"
     if clauses:
         # CROSS JOIN keeps FTS5 as the outer loop, so LIMIT stops the scan early.
         head = (
@@ -345,7 +376,7 @@ def _sqlite(columns: list[str], query: ItemQuery, count: bool, params: dict[str,
         head = "FROM item_search WHERE " + " AND ".join(where)
     if count:
         return "SELECT count(*) " + head
-    order = "item_search.rank" if query.sort == "relevance" else "item_search.rowid DESC"
+    order = "item_search.rank" if query.sort == "relevance" else f"item_search.rowid {way}"
     selected = f"(item_search.rowid & {ID_MASK})"
     return f"SELECT {selected} {head} ORDER BY {order}" + _page(query, params)
 
@@ -360,6 +391,9 @@ def _postgres(clauses: list[str], query: ItemQuery, count: bool, params: dict[st
         head += " AND item_search.published_at >= :since"
     if query.until is not None:
         head += " AND item_search.published_at < :until"
+    if not count:
+        cursor, way = _keyset(query, params, "item_search.published_at")
+        clauses = clauses + cursor
     if clauses:
         head += " AND " + " AND ".join(clauses)
     if count:
@@ -367,5 +401,5 @@ def _postgres(clauses: list[str], query: ItemQuery, count: bool, params: dict[st
     if query.sort == "relevance":
         order = "ts_rank(item_search.tsv, CAST(:tsq AS tsquery)) DESC, items.published_at DESC"
     else:
-        order = "item_search.published_at DESC, items.id DESC"
+        order = f"item_search.published_at {way}, items.id {way}"
     return f"SELECT items.id {head} ORDER BY {order}" + _page(query, params)

@@ -31,14 +31,15 @@ class Lookup:
 
 def look_up(session: Session, filters: ItemFilters, tz: ZoneInfo) -> Lookup:
     if not is_rule(filters.q):
-        result = find_items(session, filters.to_query(session, tz))
+        result = find_items(session, filters.to_query(session, tz), filters.page)
         return Lookup(result, marks_for(filters.q))
     try:
         rule = Rule.parse(filters.q)
     except QueryError as exc:
         empty = ItemPage([], 0, 1, 1)
         return Lookup(empty, [], True, exc.message, exc.position)
-    base = replace(filters, q="").to_query(session, tz)
+    # The rule matcher pages by number over its own bounded scan.
+    base = replace(filters, q="", after_id=None, before_id=None).to_query(session, tz)
     found = rule_matches(session, rule, base)
     start = base.offset
     page_ids = found.ids[start : start + base.limit]

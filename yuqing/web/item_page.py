@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from yuqing.desk import triage
-from yuqing.desk.queue import QueueFilters, queue_order, queue_statement
+from yuqing.desk.queue import QueueFilters, queue_statement
+from yuqing.desk.queue_keyset import key_of, read_slice
 from yuqing.errors import Conflict
 from yuqing.store.db import Database
 from yuqing.store.models import Item, Role, Source
@@ -66,7 +67,8 @@ def open_for_triage(db: Database, item_id: int, user: Principal) -> None:
 
 def next_in_queue(session: Session, filters: QueueFilters, after: int, user_id: int) -> int | None:
     """The queue's item after ``after`` that nobody else is working on: the next one
-    down, from the top again past the end, or the first once ``after`` has left the queue."""
+    down, from the top again past the end, or the first once ``after`` has left the queue.
+    Read from ``after``'s position in the queue's order, never the whole queue."""
     now = utcnow()
     free = or_(
         Item.locked_by_id.is_(None),
@@ -74,13 +76,17 @@ def next_in_queue(session: Session, filters: QueueFilters, after: int, user_id: 
         Item.locked_until.is_(None),
         Item.locked_until <= now,
     )
-    stmt = queue_statement(filters, user_id).where(free).order_by(*queue_order())
-    ids = [
-        item.id
-        for item in session.scalars(stmt)
-        if not filters.tag or filters.tag in (item.tags or [])
-    ]
-    if after in ids:
-        position = ids.index(after)
-        ids = ids[position + 1 :] + ids[:position]
-    return ids[0] if ids else None
+    dialect = session.get_bind().dialect.name
+
+    def base() -> Select[Item]:
+        return queue_statement(filters, user_id, dialect).where(free)
+
+    queue = queue_statement(filters, user_id, dialect)
+    in_queue = session.scalar(queue.with_only_columns(Item.id).where(Item.id == after))
+    key = key_of(session, after) if in_queue else None
+    if key is not None:
+        below = read_slice(session, base, filters.statuses, after=key, limit=1)
+        if below.ids:
+            return below.ids[0]
+    top = read_slice(session, lambda: base().where(Item.id != after), filters.statuses, limit=1)
+    return top.ids[0] if top.ids else None

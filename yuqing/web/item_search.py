@@ -23,6 +23,8 @@ from yuqing.text import matching_form
 PER_PAGE = 50
 COUNT_CAP = 10_000  # a list counts its matches up to here, then says "more than"
 PLACE_CHOICES = 100
+PLACE_WINDOW = 20_000  # the place box suggests what this many newest items mention
+Key = tuple[datetime, int]  # an item's place in the time order
 SENTIMENTS = {"negative": "负面", "neutral": "中性", "positive": "正面", "unanalysed": "未分析"}
 
 
@@ -47,13 +49,17 @@ class ItemFilters:
     page: int = 1
     after: datetime | None = None  # an exact window (an alert's hour), within the days
     before: datetime | None = None
+    after_id: int | None = None  # by time: the page after this item (下一页) …
+    before_id: int | None = None  # … or the page before it (上一页)
 
     def __post_init__(self) -> None:
         if self.sentiment and self.sentiment not in SENTIMENTS:
             raise BadInput(f"未知的情感倾向：{self.sentiment}（可选 {'、'.join(SENTIMENTS)}）")
 
-    def to_query(self, session: Session, tz: ZoneInfo, per_page: int = PER_PAGE) -> ItemQuery:
+    def to_query(self, session: Session, tz: ZoneInfo, per_page: int = 0) -> ItemQuery:
         """Dates are whole local days: since's midnight up to the midnight after until."""
+        per_page = per_page or PER_PAGE
+        offset, after, before = self._position(session, per_page)
         since = datetime.combine(self.since, time(0), tz) if self.since else None
         until = (
             datetime.combine(self.until + timedelta(days=1), time(0), tz) if self.until else None
@@ -78,8 +84,23 @@ class ItemFilters:
             local_only=self.local,
             sort=self.sort,
             limit=per_page,
-            offset=(max(self.page, 1) - 1) * per_page,
+            offset=offset,
+            after=after,
+            before=before,
         )
+
+    def _position(self, session: Session, per_page: int) -> tuple[int, Key | None, Key | None]:
+        """Where the page starts: next to an item in the time order, else by page number."""
+        cursor = self.after_id or self.before_id
+        row = None
+        if cursor and self.sort == "time":
+            row = session.execute(
+                select(Item.published_at, Item.id).where(Item.id == cursor)
+            ).first()
+        if row is None:
+            return (max(self.page, 1) - 1) * per_page, None, None
+        key = (row[0], int(row[1]))
+        return (0, key, None) if self.after_id else (0, None, key)
 
 
 def _sentiment_value(key: str) -> str | None:
@@ -106,14 +127,24 @@ class ItemPage:
     pages: int
     capped: bool = False  # total stopped at COUNT_CAP: there are more
 
+    @property
+    def first_id(self) -> int:
+        return self.items[0].id if self.items else 0
 
-def find_items(session: Session, query: ItemQuery) -> ItemPage:
+    @property
+    def last_id(self) -> int:
+        return self.items[-1].id if self.items else 0
+
+
+def find_items(session: Session, query: ItemQuery, page: int | None = None) -> ItemPage:
+    """One page of matches; ``page`` numbers a page read by position (the query's
+    offset numbers one read by OFFSET)."""
     ids = search_item_ids(session, query)
     rows = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(ids)))}
     total = count_items(session, query, cap=COUNT_CAP)
     capped = total > COUNT_CAP
     total = min(total, COUNT_CAP)
-    page = query.offset // query.limit + 1
+    page = page or query.offset // query.limit + 1
     pages = max(
         1, -(-total // query.limit), page + (1 if capped and len(ids) == query.limit else 0)
     )
@@ -131,24 +162,39 @@ def filter_choices(
     """Options for the filter form's drop-downs."""
     sources = session.execute(select(Source.id, Source.name).order_by(Source.name)).all()
     units = session.execute(select(Unit.id, Unit.name, Unit.path).order_by(Unit.path)).all()
-    mentions = func.count().label("mentions")
-    places = session.execute(
-        select(ItemPlace.code, func.min(ItemPlace.name), mentions)
-        .group_by(ItemPlace.code)
-        .order_by(mentions.desc(), ItemPlace.code)
-        .limit(PLACE_CHOICES)
-    ).all()
+    places = place_suggestions(session)
     rules = session.execute(select(WatchRule.id, WatchRule.name).order_by(WatchRule.name)).all()
     claims = session.execute(select(Claim.id, Claim.text).order_by(Claim.id.desc())).all()
     return {
         "sources": [(str(i), name) for i, name in sources],
         "units": [(str(i), "　" * (path.count("/") - 2) + name) for i, name, path in units],
         "topics": [(t, t) for t in topic_names(topics)],
-        "places": [(code, name) for code, name, _ in places],
+        "places": places,
         "sentiments": list(SENTIMENTS.items()),
         "rules": [(str(i), name) for i, name in rules],
         "claims": [(str(i), text[:40]) for i, text in claims],
     }
+
+
+def place_suggestions(session: Session) -> list[tuple[str, str]]:
+    """The places the newest PLACE_WINDOW items mention most, for the place box's list.
+    The newest, not all: counting every mention ever made grows with the data (a second
+    a page at a million items), and the places in the news now are the ones asked for."""
+    floor = session.scalar(select(Item.id).order_by(Item.id.desc()).offset(PLACE_WINDOW).limit(1))
+    recent = select(ItemPlace.code, ItemPlace.name)
+    if floor is not None:
+        recent = recent.where(ItemPlace.item_id > floor)
+    # The LIMIT keeps the mentions a subquery read by item id: flattened, SQLite would
+    # walk the place-code index over every mention to group them.
+    mention = recent.limit(PLACE_WINDOW * 20).subquery()
+    mentions = func.count().label("mentions")
+    rows = session.execute(
+        select(mention.c.code, func.min(mention.c.name), mentions)
+        .group_by(mention.c.code)
+        .order_by(mentions.desc(), mention.c.code)
+        .limit(PLACE_CHOICES)
+    ).all()
+    return [(code, name) for code, name, _ in rows]
 
 
 def event_title(session: Session, event_id: int | None) -> str | None:

@@ -300,22 +300,30 @@ def rule_counts(session: Session, period: Period, limit: int = 20) -> list[Count
     return counts
 
 
+WAITING_CAP = 10_000  # the all-time waiting count stops here ("10000+")
+
+
 @dataclass(frozen=True)
 class FactChecks:
-    waiting: int  # claim matches still waiting for an analyst, over all time
+    waiting: int  # claim matches still waiting for an analyst, over all time (up to the cap)
     in_period: int  # of those, on items published in the period
+    waiting_capped: bool = False  # more than WAITING_CAP wait
 
 
 def fact_checks(session: Session, period: Period) -> FactChecks:
     waiting = ClaimMatch.status == "candidate"
-    total = session.scalar(select(func.count()).select_from(ClaimMatch).where(waiting))
+    # All time grows with the data (half a million rows at a million items): counted
+    # only up to the cap, as the lists count.
+    first = select(ClaimMatch.item_id).where(waiting).limit(WAITING_CAP + 1).subquery()
+    total = int(session.scalar(select(func.count()).select_from(first)) or 0)
     recent = session.scalar(
         select(func.count())
         .select_from(ClaimMatch)
         .join(Item, Item.id == ClaimMatch.item_id)
         .where(waiting, *_in(period))
     )
-    return FactChecks(int(total or 0), int(recent or 0))
+    capped = total > WAITING_CAP
+    return FactChecks(min(total, WAITING_CAP), int(recent or 0), capped)
 
 
 # ---------------------------------------------------------------- the whole overview

@@ -67,6 +67,8 @@ def item_filters(
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     after: Annotated[str | None, Query(description="起始时刻 ISO 8601，如预警的时段")] = None,
     before: Annotated[str | None, Query(description="截止时刻 ISO 8601")] = None,
+    after_id: Annotated[str | None, Query(description="按时间：该条之后的一页")] = None,
+    before_id: Annotated[str | None, Query(description="按时间：该条之前的一页")] = None,
 ) -> ItemFilters:
     """The item list's filters from the query string (the list and its exports share them)."""
     return ItemFilters(
@@ -87,6 +89,8 @@ def item_filters(
         page=page,
         after=parse_moment(after),
         before=parse_moment(before),
+        after_id=parse_int(after_id),
+        before_id=parse_int(before_id),
     )
 
 

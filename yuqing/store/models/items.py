@@ -21,6 +21,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from yuqing.store.models.base import Base, CreatedAt, ItemStatus
 from yuqing.store.types import BigIntId, Json, UTCDateTime
 
+# The triage queue's severity rank, written out as SQL: an expression index serves only
+# a query whose expression reads exactly as the index's, so yuqing.desk.queue_keyset
+# orders by this same text (and migration 0015 indexes it).
+SEVERITY_RANK_SQL = (
+    "(CASE WHEN severity = 'serious' THEN 0 WHEN severity = 'major' THEN 1 ELSE 2 END)"
+)
+
 
 class Source(CreatedAt, Base):
     """A public source polled on a schedule, an import channel or a partner feed."""
@@ -99,9 +106,7 @@ class Item(CreatedAt, Base):
     misinfo_risk: Mapped[float | None] = mapped_column(Float)
     pii: Mapped[dict[str, int]] = mapped_column(Json, default=dict)
     privacy_lead: Mapped[bool] = mapped_column(Boolean, default=False)
-    duplicate_of_id: Mapped[int | None] = mapped_column(
-        ForeignKey("items.id", ondelete="SET NULL"), index=True
-    )
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"))
     duplicate_kind: Mapped[str | None] = mapped_column(String(10))
     copy_count: Mapped[int] = mapped_column(Integer, default=0)
     event_id: Mapped[int | None] = mapped_column(
@@ -146,6 +151,25 @@ class Item(CreatedAt, Base):
             "id",
             sqlite_where=text("analysed_stages != 63"),
             postgresql_where=text("analysed_stages != 63"),
+        ),
+        # A copy's original; originals (NULL) are left out, so that SQLite never takes
+        # this index for "the originals" and sorts the whole queue by hand.
+        Index(
+            "ix_items_duplicate_of_id",
+            "duplicate_of_id",
+            sqlite_where=text("duplicate_of_id IS NOT NULL"),
+            postgresql_where=text("duplicate_of_id IS NOT NULL"),
+        ),
+        # The triage queue's order over originals (see yuqing.desk.queue_keyset).
+        Index(
+            "ix_items_queue",
+            "status",
+            text(SEVERITY_RANK_SQL),
+            "heat",
+            "published_at",
+            "id",
+            sqlite_where=text("duplicate_of_id IS NULL"),
+            postgresql_where=text("duplicate_of_id IS NULL"),
         ),
     )
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -46,6 +47,20 @@ class Event(CreatedAt, Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     curated: Mapped[bool] = mapped_column(Boolean, default=False)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+
+    __table_args__ = (
+        # The standing events active in a period, read from their newest end: a period's
+        # "began before it ended" holds for nearly every event ever seen.
+        Index(
+            "ix_events_active",
+            "last_seen",
+            "first_seen",
+            "heat",
+            "id",
+            sqlite_where=text("merged_into_id IS NULL"),
+            postgresql_where=text("merged_into_id IS NULL"),
+        ),
+    )
 
 
 class WatchRule(CreatedAt, Base):

@@ -199,6 +199,7 @@ class PeriodOut(_Out):
 class FactChecksOut(_Out):
     waiting: int
     in_period: int
+    waiting_capped: bool = False
 
 
 class OverviewOut(BaseModel):

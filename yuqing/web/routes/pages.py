@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -27,6 +29,9 @@ def home(user: AnyUser) -> Response:
     return RedirectResponse(home_for(user), status_code=303)
 
 
+PLACING = ("page", "after_id", "before_id")
+
+
 @router.get("/items", response_class=HTMLResponse)
 def item_list(
     request: Request,
@@ -47,6 +52,10 @@ def item_list(
         "statuses": ITEM_STATUS_LABELS,
         "tz": settings.tz,
         "query_string": str(request.query_params),
+        # The filters without the page's place, for 上一页/下一页 to add theirs.
+        "page_query": urlencode(
+            [(k, v) for k, v in request.query_params.multi_items() if k not in PLACING]
+        ),
     }
     # HTMX asks for the results only; a plain request gets the whole page.
     name = "_item_results.html" if request.headers.get("HX-Request") else "items.html"
