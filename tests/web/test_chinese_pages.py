@@ -23,7 +23,7 @@ from yuqing.web.app import api_routes
 ALLOWED = {
     "API", "CSV", "XLSX", "JSON", "JSONL", "ID", "RSS", "Atom", "Webhook", "PDF", "DOCX",
     "URL", "HTTP", "HTTPS", "SMTP", "KB", "MB", "IP", "yuqing", "YYYY", "MM", "DD", "HH",
-    "HTML", "Markdown", "Word",
+    "HTML", "CSS", "Markdown", "Word",
     "AND", "OR", "NOT", "NEAR", "place", "topic", "source", "title", "lang", "outlet",
 }  # fmt: skip
 # What is not a page to read: files, feeds, fragments, redirects.
