@@ -136,6 +136,7 @@ def test_a_test_fetch_shows_the_first_records_and_saves_nothing(
     assert "昆都仑区新增核酸检测点" not in broken.text
     wrong = client.post("/sources/preview", data={**form, "kind": "web", "url": "ftp://x"})
     assert wrong.status_code == 422 and "网址须以 http:// 或 https:// 开头" in wrong.text
+    assert "无法试抓取" in wrong.text and "没有保存" not in wrong.text
     # The list selector has a field of its own: no JSON needed for a news site.
     site = {**form, "kind": "web", "link_selector": "ul.news a"}
     assert client.post("/sources", data=site).status_code == 303

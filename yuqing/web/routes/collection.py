@@ -59,6 +59,7 @@ def _sources_page(
     typed: dict[str, str] | None = None,
     error: str = "",
     preview: SourcePreview | None = None,
+    trying: bool = False,
 ) -> Response:
     """The sources; after a refused save, the form as typed with the reason."""
     young = utcnow() - timedelta(days=8)
@@ -71,6 +72,7 @@ def _sources_page(
         "typed": typed or {},
         "form_error": error,
         "preview": preview,
+        "trying": trying,
     }
     status = 422 if error else 200
     return templates.TemplateResponse(request, "sources.html", context, status_code=status)
@@ -162,7 +164,8 @@ def source_preview(
     try:
         spec = form.spec()
     except BadInput as exc:
-        return _sources_page(request, user, session, templates, form.typed(), exc.message)
+        typed = form.typed()
+        return _sources_page(request, user, session, templates, typed, exc.message, trying=True)
     policy = preview_policy(settings.user_agent, settings.fetch_interval)
     with Fetcher(policy) as fetcher:
         preview = preview_source(spec, fetcher, settings.tz)
