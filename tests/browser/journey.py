@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, Page, ViewportSize
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.web.conftest import PASSWORD
 
@@ -21,13 +22,43 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 SLOW_MS = 500
 
 
+# The page's own Navigation Timing, from the start of the navigation: when the last
+# byte of the answer arrived, and when the load event (styles, scripts, images) ended;
+# after redirects (a login's POST, then / to the role's home) also the final page's
+# own answer, from its fetchStart, so that the form's cost and the page's are apart.
+NAVIGATION_TIMING = """() => new Promise(done => {
+  const read = () => {
+    const n = performance.getEntriesByType('navigation')[0];
+    if (n && n.loadEventEnd > 0) done([Math.round(n.responseEnd - n.startTime),
+                                       Math.round(n.loadEventEnd - n.startTime),
+                                       n.redirectCount,
+                                       Math.round(n.responseEnd - n.fetchStart)]);
+    else setTimeout(read, 20);
+  };
+  read();
+})"""
+
+
+@dataclass(frozen=True)
+class PageLoad:
+    url: str
+    response_ms: int  # responseEnd - startTime: the server's answer
+    load_ms: int  # loadEventEnd - startTime: the page ready to use
+    redirects: int = 0  # answers that sent the browser on before this page
+    own_response_ms: int = 0  # responseEnd - fetchStart: this page's answer alone
+
+    @property
+    def slow(self) -> bool:
+        return self.load_ms > SLOW_MS
+
+
 @dataclass
 class Journey:
     name: str
     page: Page
     base: str
     actions: int = 0
-    loads: list[tuple[str, int]] = field(default_factory=list)
+    loads: list[PageLoad] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     shots: int = 0
 
@@ -41,11 +72,12 @@ class Journey:
         return journey
 
     def _timed(self, page: Page) -> None:
-        timing: Any = page.evaluate(
-            "() => { const n = performance.getEntriesByType('navigation')[0];"
-            " return n ? Math.round(n.responseEnd - n.requestStart) : 0; }"
-        )
-        self.loads.append((page.url.removeprefix(self.base), int(timing)))
+        url = page.url.removeprefix(self.base)
+        try:
+            timing = page.evaluate(NAVIGATION_TIMING)
+        except PlaywrightError:  # the person moved on before the load ended: not timed
+            return
+        self.loads.append(PageLoad(url, *(int(t) for t in timing)))
 
     # --- what the person does ---------------------------------------------------
     def click(self, selector: str) -> None:
@@ -80,22 +112,51 @@ class Journey:
 
     def fits_a_phone(self) -> int:
         """The page's width at 390 px (it should be 390: nothing sticks out)."""
-        self.page.set_viewport_size(PHONE)
-        width = int(self.page.evaluate("document.documentElement.scrollWidth"))
-        self.page.set_viewport_size(DESKTOP)
-        return width
+        return phone_width(self.page)
 
     def finish(self) -> dict[str, Any]:
+        """What the journey took: the person's actions and every page with its times,
+        in test-artefacts/journeys/<name>.json and one line of summary.json."""
         summary = {
             "journey": self.name,
             "actions": self.actions,
-            "pages": len(self.loads),
-            "slow": [(url, ms) for url, ms in self.loads if ms > SLOW_MS],
+            "pages": [asdict(load) for load in self.loads],
+            "slow": [asdict(load) for load in self.loads if load.slow],
             "started": time.strftime("%Y-%m-%d %H:%M:%S"),
         }
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         (ARTEFACTS / f"{self.name}.json").write_text(
             json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
         )
+        record_summary(self.name, self.actions, self.loads)
         self.page.close()
         return summary
+
+
+# The browser fires "resize" on the frame after the viewport changes; charts redraw
+# at the new width then. Measure after two frames, as a phone would show it.
+AFTER_RESIZE = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def phone_width(page: Page) -> int:
+    """The page's scroll width on a 390 px phone; the desktop width comes back after."""
+    page.set_viewport_size(PHONE)
+    page.evaluate(AFTER_RESIZE)
+    width = int(page.evaluate("document.scrollingElement.scrollWidth"))
+    page.set_viewport_size(DESKTOP)
+    return width
+
+
+def record_summary(name: str, actions: int, loads: list[PageLoad]) -> None:
+    """One entry per journey in summary.json (the other journeys' entries are kept)."""
+    path = ARTEFACTS / "summary.json"
+    journeys: dict[str, Any] = {}
+    if path.exists():
+        journeys = json.loads(path.read_text(encoding="utf-8"))
+    journeys[name] = {
+        "actions": actions,
+        "pages": len(loads),
+        "slowest": max((asdict(load) for load in loads), key=lambda d: d["load_ms"], default=None),
+        "slow": [asdict(load) for load in loads if load.slow],
+    }
+    path.write_text(json.dumps(journeys, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -13,7 +13,10 @@ from lxml import html
 from sqlalchemy import select, update
 
 from tests.web.conftest import login
+from yuqing.config import Settings
 from yuqing.desk import cases
+from yuqing.reports import workflow as wf
+from yuqing.reports.actions import draft_report
 from yuqing.store.db import Database
 from yuqing.store.models import Alert, Claim, Event, Item, Role, Unit, User, WatchRule
 from yuqing.store.types import utcnow
@@ -23,7 +26,7 @@ from yuqing.web.app import api_routes
 ALLOWED = {
     "API", "CSV", "XLSX", "JSON", "JSONL", "ID", "RSS", "Atom", "Webhook", "PDF", "DOCX",
     "URL", "HTTP", "HTTPS", "SMTP", "KB", "MB", "IP", "yuqing", "YYYY", "MM", "DD", "HH",
-    "HTML", "Markdown", "Word",
+    "HTML", "CSS", "Markdown", "Word",
     "AND", "OR", "NOT", "NEAR", "place", "topic", "source", "title", "lang", "outlet",
 }  # fmt: skip
 # What is not a page to read: files, feeds, fragments, redirects.
@@ -37,7 +40,7 @@ WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 @pytest.fixture
-def stocked(web_db: Database) -> dict[str, int]:
+def stocked(web_db: Database, settings: Settings) -> dict[str, int]:
     """Chinese names for the people, and one of each record the pages show."""
     with web_db.transaction() as session:
         for user in session.scalars(select(User)):
@@ -72,13 +75,23 @@ def stocked(web_db: Database) -> dict[str, int]:
             item_id=item.id,
         )
         session.flush()
+        author = wf.Actor(analyst.id, "测试", frozenset({Role.ANALYST.value}))
+        report = draft_report(session, settings, "daily", author, now, day=now.date())
         return {
+            "report_id": report.id,
             "item_id": item.id,
             "event_id": event.id,
             "claim_id": claim.id,
             "rule_id": rule.id,
             "case_id": case.id,
         }
+
+
+# Pages that need a query to be asked for at all (a report's diff, a figure's records).
+QUERIES = {
+    "/reports/{report_id}/diff": "?old=1&new=1",
+    "/reports/{report_id}/records": "?key=items",
+}
 
 
 def _pages(ids: dict[str, int]) -> list[str]:
@@ -88,10 +101,10 @@ def _pages(ids: dict[str, int]) -> list[str]:
             continue
         if SKIPPED.search(route.path):
             continue
-        path = route.path
+        path = route.path + QUERIES.get(route.path, "")
         for name, value in ids.items():
             path = path.replace("{" + name + "}", str(value))
-        if "{" not in path:  # a record kind no fixture makes (reports): not walked here
+        if "{" not in path:  # a record kind no fixture makes: not walked here
             paths.append(path)
     return sorted(set(paths))
 

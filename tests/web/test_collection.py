@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from pytest_httpserver import HTTPServer
+from sqlalchemy import func, select
 
 from yuqing.store.db import Database
 from yuqing.store.items import quarantine
@@ -93,3 +94,52 @@ def test_admins_add_sources_analysts_cannot(client: TestClient, web_db: Database
     with web_db.reading() as session:
         source = session.scalar(select(Source).where(Source.name == "青岚论坛"))
         assert source is not None and source.interval_seconds == 1800 and not source.allow_private
+
+
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>青岚论坛</title>
+<item><title>昆都仑区新增核酸检测点</title><link>/t/1</link>
+<description>记者获悉，昆都仑区新增三个核酸检测点。</description></item>
+<item><title>口罩供应充足</title><link>/t/2</link><description>口罩供应充足。</description></item>
+</channel></rss>"""
+
+
+def test_a_test_fetch_shows_the_first_records_and_saves_nothing(
+    client: TestClient, web_db: Database, httpserver: HTTPServer
+) -> None:
+    from tests.web.conftest import login
+    from yuqing.store.models import Source
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/rss").respond_with_data(FEED, content_type="application/rss+xml")
+    form = {
+        "name": "青岚论坛",
+        "kind": "rss",
+        "url": httpserver.url_for("/rss"),
+        "allow_private": "true",  # the test server is on 127.0.0.1
+    }
+    login(client, "admin")
+    with web_db.reading() as session:
+        items_before = session.scalar(select(func.count()).select_from(Item))
+    tried = client.post("/sources/preview", data=form)
+    assert tried.status_code == 200 and 'id="source-preview"' in tried.text
+    assert "昆都仑区新增核酸检测点" in tried.text and "口罩供应充足" in tried.text
+    assert (
+        'value="青岚论坛"' in tried.text
+        and 'name="allow_private" value="true" checked' in tried.text
+    )
+    with web_db.reading() as session:
+        assert session.scalar(select(Source.id).where(Source.name == "青岚论坛")) is None
+        assert session.scalar(select(func.count()).select_from(Item)) == items_before
+    broken = client.post("/sources/preview", data={**form, "url": httpserver.url_for("/none")})
+    assert broken.status_code == 200 and "无法读取这个信息源" in broken.text
+    assert "昆都仑区新增核酸检测点" not in broken.text
+    wrong = client.post("/sources/preview", data={**form, "kind": "web", "url": "ftp://x"})
+    assert wrong.status_code == 422 and "网址须以 http:// 或 https:// 开头" in wrong.text
+    assert "无法试抓取" in wrong.text and "没有保存" not in wrong.text
+    # The list selector has a field of its own: no JSON needed for a news site.
+    site = {**form, "kind": "web", "link_selector": "ul.news a"}
+    assert client.post("/sources", data=site).status_code == 303
+    with web_db.reading() as session:
+        saved = session.scalar(select(Source).where(Source.name == "青岚论坛"))
+        assert saved is not None and saved.config == {"link_selector": "ul.news a"}

@@ -117,3 +117,31 @@ def test_events_list_shows_each_events_triage_status(client: TestClient, event: 
     page = client.get(f"/events?since={T0.date()}&until={T0.date()}").text
     assert "核酸检测排长队" in page and 'class="status status-new"' in page
     assert 'href="/triage?kind=event"' in page
+
+
+def test_an_event_page_links_its_posts_best_fact_check_and_shows_its_first_post(
+    analyst: TestClient, web_db: Database, event: int
+) -> None:
+    """Issue 14: the 熏白醋 event links to its 辟谣 entry; a post's weak second and
+    third candidates do not tie the event to unrelated entries."""
+    from yuqing.store.models import Claim, ClaimMatch
+
+    with web_db.transaction() as session:
+        items = session.scalars(select(Item.id).where(Item.event_id == event)).all()
+        vinegar = Claim(text="熏白醋防感染", text_norm="熏白醋防感染", verdict="false")
+        lockdown = Claim(text="今晚全市封城", text_norm="今晚全市封城", verdict="false")
+        session.add_all([vinegar, lockdown])
+        session.flush()
+        for item_id in items:
+            session.add(ClaimMatch(item_id=item_id, claim_id=vinegar.id, score=0.4, rank=1))
+            session.add(ClaimMatch(item_id=item_id, claim_id=lockdown.id, score=0.01, rank=2))
+        ids = vinegar.id, lockdown.id
+    page = analyst.get(f"/events/{event}").text
+    assert f'href="/factchecks/{ids[0]}">熏白醋防感染' in page and "2 条信息匹配" in page
+    assert f'href="/factchecks/{ids[1]}"' not in page
+    assert 'id="timeline"' in page and "首发" in page
+    with web_db.transaction() as session:  # an analyst's confirmation counts at any rank
+        match = session.get(ClaimMatch, (items[0], ids[1]))
+        assert match is not None
+        match.status = "confirmed"
+    assert f'href="/factchecks/{ids[1]}"' in analyst.get(f"/events/{event}").text

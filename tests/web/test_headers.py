@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+import yuqing.web
 from tests.web.conftest import login
 from yuqing.config import load_settings
 from yuqing.store.db import Database
@@ -28,3 +30,16 @@ def test_no_hsts_when_the_cookie_is_not_secure(web_db: Database, tmp_path: Path)
         response = plain.get("/login")
     assert "strict-transport-security" not in response.headers
     assert response.headers["cache-control"] == "no-store"
+
+
+def test_no_template_writes_what_the_content_security_policy_refuses() -> None:
+    """style-src and script-src are 'self': an inline style attribute or event handler
+    is blocked in the browser and noted as a console error (issue 14: /settings/models)."""
+    templates = Path(yuqing.web.__file__).parent / "templates"
+    inline = re.compile(r"""\sstyle\s*=|\son[a-z]+\s*=\s*["']""")
+    found = [
+        f"{path.relative_to(templates)}: {match.group(0).strip()}"
+        for path in sorted(templates.rglob("*.html"))
+        for match in inline.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

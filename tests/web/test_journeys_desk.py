@@ -16,7 +16,7 @@ from yuqing.demo.rumours import STORYLINES
 from yuqing.desk import cases
 from yuqing.store.alerts import raise_alert
 from yuqing.store.db import Database
-from yuqing.store.models import Claim, Item, RuleHit, Unit, User, WatchRule
+from yuqing.store.models import Claim, Item, RuleHit, Subscription, Unit, User, WatchRule
 from yuqing.store.types import utcnow
 
 PNG = (
@@ -73,6 +73,15 @@ def test_alerts_are_grouped_paged_in_chinese_and_lead_to_their_items(
     listed = analyst.get(links[0].replace("&amp;", "&")).text
     assert 'id="total">0<' in listed
     assert analyst.get("/alerts?dimension=nowhere").status_code == 400
+
+
+def test_the_local_outbox_is_named_by_its_file_not_the_servers_folders(
+    analyst: TestClient, web_db: Database
+) -> None:
+    with web_db.transaction() as session:
+        session.add(Subscription(channel="outbox", target="/srv/yuqing/data/alerts-outbox.jsonl"))
+    page = analyst.get("/alerts").text
+    assert "alerts-outbox.jsonl" in page and "/srv/yuqing" not in page
 
 
 def test_the_search_box_takes_the_rule_language_and_marks_what_it_found(

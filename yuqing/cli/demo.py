@@ -5,13 +5,13 @@ from __future__ import annotations
 import secrets
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from yuqing.cli.common import console, progress_bar
-from yuqing.config import load_settings
+from yuqing.config import Settings, load_settings
 from yuqing.store.db import Database
 from yuqing.store.migrate import upgrade
 
@@ -39,19 +39,12 @@ def demo(
     site, a partner list, export files, officers' e-mails) and collected from it by
     the real connectors, as a desk would collect them."""
     from yuqing.collect.poll import PollReport
-    from yuqing.demo.live import DEMO_CITY_CODE, analyse_demo, load_live
+    from yuqing.demo.live import analyse_demo, load_live
     from yuqing.demo.scenario import build_scenario
 
     if data_dir.exists():
         shutil.rmtree(data_dir)
-    config = load_settings(
-        data_dir=data_dir,
-        database_url="",
-        city_name="青岚市（演示）",
-        jurisdiction=[DEMO_CITY_CODE],
-        report_issuing_unit="青岚市疫情防控舆情工作专班",
-        report_copy_to=["市疫情防控指挥部办公室", "市委宣传部", "市卫生健康委员会"],
-    )
+    config = demo_settings(data_dir)
     db = Database(config.resolved_database_url())
     upgrade(db)
     password = password or secrets.token_urlsafe(9)
@@ -120,6 +113,21 @@ def demo(
         consumer.stop(graceful=True)
         feeds.shutdown()
         feeds.server_close()
+
+
+def demo_settings(data_dir: Path, **overrides: Any) -> Settings:
+    """The demo desk's settings: its fictional city on embedded SQLite in ``data_dir``."""
+    from yuqing.demo.live import DEMO_CITY_CODE
+
+    return load_settings(
+        data_dir=data_dir,
+        database_url="",
+        city_name="青岚市（演示）",
+        jurisdiction=[DEMO_CITY_CODE],
+        report_issuing_unit="青岚市疫情防控舆情工作专班",
+        report_copy_to=["市疫情防控指挥部办公室", "市委宣传部", "市卫生健康委员会"],
+        **overrides,
+    )
 
 
 def _print_accounts(password: str) -> None:

@@ -42,35 +42,67 @@ class SourceSpec(BaseModel):
         return value
 
     def check(self) -> None:
-        """Refuse specs that cannot be polled, naming what is missing."""
+        """Refuse specs that cannot be polled, naming what is missing (in the words of
+        the source form, which shows these messages to the admin who typed it)."""
         if self.kind in NEEDS_URL and not self.url:
-            raise BadInput(f"source {self.name!r}: a {self.kind} source needs a url")
+            raise BadInput(f"信息源“{self.name}”：这一类型须填写网址")
         if self.kind in NEEDS_PATH and not self.config.get("path"):
-            raise BadInput(f"source {self.name!r}: a file source needs config.path")
+            raise BadInput(f"信息源“{self.name}”：导出文件须填写文件路径（config.path）")
         has_mailbox = self.config.get("path") or self.config.get("imap")
         if self.kind == SourceKind.MAIL and not has_mailbox:
             raise BadInput(
-                f"source {self.name!r}: a mail source needs config.path (folder, .eml, .mbox) "
-                "or config.imap"
+                f"信息源“{self.name}”：信息员邮箱须填写邮件文件夹、.eml 或 .mbox 的路径"
+                "（config.path），或 IMAP 设置（config.imap）"
             )
         if self.kind == SourceKind.WEB and not (
             self.config.get("link_selector") or self.config.get("link_pattern")
         ):
             raise BadInput(
-                f"source {self.name!r}: a web source needs config.link_selector (CSS) "
-                "or config.link_pattern (regular expression)"
+                f"信息源“{self.name}”：新闻网站须填写列表链接选择器（config.link_selector，CSS）"
+                "或链接规则（config.link_pattern，正则表达式）"
             )
+
+
+FIELD_NAMES = {
+    "name": "名称",
+    "kind": "类型",
+    "url": "网址",
+    "interval_minutes": "采集间隔",
+    "enabled": "启用",
+    "allow_private": "内网地址白名单",
+    "is_public_outlet": "公开媒体",
+    "outlet_name": "媒体名称",
+    "weight": "权重",
+    "config": "高级配置",
+}
+PROBLEMS = {
+    "string_too_short": "不能为空",
+    "string_too_long": "太长",
+    "enum": "不是可选的类型",
+    "greater_than_equal": "太小",
+    "less_than_equal": "太大",
+    "extra_forbidden": "不是可用的设置项",
+    "missing": "必须填写",
+    "dict_type": "须是 JSON 对象（{…}）",
+}
 
 
 def parse_spec(data: dict[str, Any]) -> SourceSpec:
     try:
         spec = SourceSpec.model_validate(data)
     except ValidationError as exc:
-        name = data.get("name", "(unnamed)")
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise BadInput(f"source {name!r}: {problems}") from exc
+        name = data.get("name") or "（未命名）"
+        problems = "；".join(_problem(e["loc"], e["type"]) for e in exc.errors())
+        raise BadInput(f"信息源“{name}”：{problems}") from exc
     spec.check()
     return spec
+
+
+def _problem(loc: tuple[int | str, ...], kind: str) -> str:
+    field = FIELD_NAMES.get(str(loc[0]), ".".join(map(str, loc))) if loc else "设置"
+    if field == "网址" and kind == "value_error":
+        return "网址须以 http:// 或 https:// 开头"
+    return f"{field}{PROBLEMS.get(kind, '取值无效')}"
 
 
 def upsert_source(session: Session, spec: SourceSpec) -> Source:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from yuqing.config import Settings
 from yuqing.errors import BadInput
 from yuqing.reports.document import Document, build_document
+from yuqing.reports.render_cache import RENDERED, document_key
 from yuqing.reports.render_docx import render_docx
 from yuqing.reports.render_html import render_html
 from yuqing.reports.render_markdown import render_markdown
@@ -74,9 +75,9 @@ def render(doc: Document, fmt: str) -> Rendered:
     if fmt not in FORMATS:
         raise BadInput(f"不支持的格式 {fmt!r}：可选 {'、'.join(FORMATS)}")
     if fmt == "docx":
-        data = render_docx(doc)
+        data = RENDERED.get(document_key(doc, fmt), lambda: render_docx(doc))
     elif fmt == "pdf":
-        data = render_pdf(doc)
+        data = RENDERED.get(document_key(doc, fmt), lambda: render_pdf(doc))
     elif fmt == "html":
         data = render_html(doc).encode("utf-8")
     else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from yuqing.store.models import VERDICT_LABELS, Claim, ClaimMatch, Item, Source
@@ -66,13 +66,22 @@ def _heading(item: Item) -> str:
 
 
 def event_claims(session: Session, event_id: int) -> list[EventClaim]:
-    """Fact-check entries the event's posts match (not rejected), most matched first."""
+    """Fact-check entries the event's posts match, most matched first: a post's best
+    candidate or one an analyst confirmed. A post's second and third candidates are
+    weak (scores near 0 in the demo) and would tie a rumour event to unrelated
+    entries, an official case count to 今晚全市封城."""
     matched = func.count(func.distinct(ClaimMatch.item_id)).label("matched")
     rows = session.execute(
         select(Claim.id, Claim.text, Claim.verdict, Claim.published, matched)
         .join(ClaimMatch, ClaimMatch.claim_id == Claim.id)
         .join(Item, Item.id == ClaimMatch.item_id)
-        .where(Item.event_id == event_id, ClaimMatch.status != "rejected")
+        .where(
+            Item.event_id == event_id,
+            or_(
+                ClaimMatch.status == "confirmed",
+                and_(ClaimMatch.rank == 1, ClaimMatch.status != "rejected"),
+            ),
+        )
         .group_by(Claim.id, Claim.text, Claim.verdict, Claim.published)
         .order_by(matched.desc(), Claim.id)
     ).all()

@@ -13,9 +13,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yuqing.collect.fetch import Fetcher
 from yuqing.collect.health import source_health
 from yuqing.collect.manual import add_manual_item
-from yuqing.collect.sources import parse_spec, upsert_source
+from yuqing.collect.preview import SourcePreview, preview_policy, preview_source
+from yuqing.collect.sources import SourceSpec, parse_spec, upsert_source
 from yuqing.errors import BadInput
 from yuqing.store.models import AuditEntry, QuarantineEntry, Source
 from yuqing.store.types import utcnow
@@ -56,6 +58,8 @@ def _sources_page(
     templates: Jinja2Templates,
     typed: dict[str, str] | None = None,
     error: str = "",
+    preview: SourcePreview | None = None,
+    trying: bool = False,
 ) -> Response:
     """The sources; after a refused save, the form as typed with the reason."""
     young = utcnow() - timedelta(days=8)
@@ -67,6 +71,8 @@ def _sources_page(
         "young": set(session.scalars(select(Source.id).where(Source.created_at > young))),
         "typed": typed or {},
         "form_error": error,
+        "preview": preview,
+        "trying": trying,
     }
     status = 422 if error else 200
     return templates.TemplateResponse(request, "sources.html", context, status_code=status)
@@ -77,42 +83,61 @@ def _json_problem(exc: json.JSONDecodeError) -> str:
     return f"配置不是有效的 JSON：{where}有误（请检查引号、逗号和括号）"
 
 
+class SourceForm(BaseModel):
+    """The source form as typed; the common settings have fields of their own, the rest
+    is the advanced JSON."""
+
+    name: str
+    kind: str
+    url: str = ""
+    interval_minutes: int = Field(60, ge=1, le=525600)
+    link_selector: str = ""
+    path: str = ""
+    config: str = "{}"
+    is_public_outlet: bool = False
+    allow_private: bool = False
+
+    def typed(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.model_dump().items() if v not in (False, "")}
+
+    def spec(self) -> SourceSpec:
+        """The settings, or BadInput naming in words what is wrong with them."""
+        try:
+            extra = json.loads(self.config or "{}")
+        except json.JSONDecodeError as exc:
+            raise BadInput(_json_problem(exc)) from None
+        if not isinstance(extra, dict):
+            raise BadInput("高级配置须是 JSON 对象，即写在 { } 中的键和值")
+        for key in ("link_selector", "path"):
+            if value := getattr(self, key).strip():
+                extra[key] = value
+        return parse_spec(
+            {
+                "name": self.name.strip(),
+                "kind": self.kind,
+                "url": self.url.strip() or None,
+                "interval_minutes": self.interval_minutes,
+                "config": extra,
+                "is_public_outlet": self.is_public_outlet,
+                "allow_private": self.allow_private,
+            }
+        )
+
+
 @router.post("/sources")
 def source_save(
     request: Request,
     user: AdminUser,
     session: WriteSession,
     templates: TemplatesDep,
-    name: Annotated[str, Form()],
-    kind: Annotated[str, Form()],
-    url: Annotated[str, Form()] = "",
-    interval_minutes: Annotated[int, Form(ge=1, le=525600)] = 60,
-    config: Annotated[str, Form()] = "{}",
-    is_public_outlet: Annotated[bool, Form()] = False,
-    allow_private: Annotated[bool, Form()] = False,
+    form: Annotated[SourceForm, Form()],
 ) -> Response:
     """Create or update a source by name (admins only: the allow-list is a security choice).
     A mistake gives the form back as typed, with the reason in words."""
-    typed = {"name": name, "kind": kind, "url": url, "config": config}
-    typed["interval_minutes"] = str(interval_minutes)
     try:
-        extra = json.loads(config or "{}")
-    except json.JSONDecodeError as exc:
-        return _sources_page(request, user, session, templates, typed, _json_problem(exc))
-    try:
-        spec = parse_spec(
-            {
-                "name": name.strip(),
-                "kind": kind,
-                "url": url.strip() or None,
-                "interval_minutes": interval_minutes,
-                "config": extra,
-                "is_public_outlet": is_public_outlet,
-                "allow_private": allow_private,
-            }
-        )
+        spec = form.spec()
     except BadInput as exc:
-        return _sources_page(request, user, session, templates, typed, exc.message)
+        return _sources_page(request, user, session, templates, form.typed(), exc.message)
     source = upsert_source(session, spec)
     session.add(
         AuditEntry(
@@ -120,10 +145,31 @@ def source_save(
             action="source_saved",
             object_type="source",
             object_id=str(source.id),
-            detail={"name": spec.name, "kind": kind},
+            detail={"name": spec.name, "kind": spec.kind.value},
         )
     )
     return RedirectResponse("/sources?saved=source", status_code=303)
+
+
+@router.post("/sources/preview", response_class=HTMLResponse)
+def source_preview(
+    request: Request,
+    user: AdminUser,
+    session: ReadSession,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    form: Annotated[SourceForm, Form()],
+) -> Response:
+    """A test fetch with the settings as typed: the first records, nothing saved."""
+    try:
+        spec = form.spec()
+    except BadInput as exc:
+        typed = form.typed()
+        return _sources_page(request, user, session, templates, typed, exc.message, trying=True)
+    policy = preview_policy(settings.user_agent, settings.fetch_interval)
+    with Fetcher(policy) as fetcher:
+        preview = preview_source(spec, fetcher, settings.tz)
+    return _sources_page(request, user, session, templates, form.typed(), preview=preview)
 
 
 @router.get("/quarantine", response_class=HTMLResponse)
