@@ -7,6 +7,7 @@ tests fail loudly; they never skip.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -27,6 +28,10 @@ from yuqing.store.models import Base
 
 # Property tests are derandomised (a fixed seed per test) and untimed, so they never
 # fail by chance or on a busy machine; HYPOTHESIS_PROFILE=explore searches afresh.
+# The local HTTP servers' request lines: a handler a test has stopped waiting for may
+# log after pytest closed the captured stream ("I/O operation on closed file").
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, database=None)
 hypothesis_settings.register_profile("explore", deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
