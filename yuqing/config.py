@@ -173,6 +173,13 @@ class Settings(BaseSettings):
         description="A chunk's lease, renewed every third of it while a worker tags it; a "
         "chunk whose worker died is handed out again this many seconds later.",
     )
+    analysis_queue_seconds: int = Field(
+        300,
+        ge=2,
+        le=86400,
+        description="A chunk no worker takes from the queue in this many seconds (none "
+        "running, or the message lost) is tagged by the fold itself.",
+    )
     log_format: Literal["text", "json"] = Field(
         "text", description="Log lines as readable text or as one JSON object per line."
     )

@@ -133,7 +133,7 @@ def test_a_stale_dispatch_writes_nothing_and_an_expired_chunk_is_handed_out_agai
     with week.transaction() as session:  # worker-a went quiet; 31 s later:
         (again,) = requeue_expired(session, 30, now=utcnow() + timedelta(seconds=31))
     assert again.chunk_id == chunk.chunk_id and again.token != chunk.token
-    assert again.attempts == 2
+    assert again.attempts == 2 and again.taken  # taken, then silent: a dead worker
     with week.reading() as session:
         found = compute_tags(context_of(week), read_rows(session, ids))
     with week.transaction() as session:
@@ -176,16 +176,10 @@ def test_the_shared_fold_stores_what_a_local_run_stores(week: Database) -> None:
 
 
 def test_chunks_nobody_tags_are_tagged_by_the_fold(week: Database) -> None:
-    """Messages lost (no worker anywhere): each chunk expires, and after
-    ``max_attempts`` the fold tags it itself — the run still finishes."""
+    """No worker anywhere: each chunk waits out its time in the queue untaken, and
+    the fold tags it itself — the run still finishes."""
     lost: list[Dispatch] = []
-    sharing = Sharing(
-        enqueue=lost.append,
-        chunk_items=100,
-        chunk_seconds=0.05,
-        max_attempts=1,
-        poll_seconds=0.05,
-    )
+    sharing = Sharing(enqueue=lost.append, chunk_items=100, queue_seconds=0.05, poll_seconds=0.05)
     summary = analyse_shared(week, context_of(week), sharing, batch=100)
     assert summary.items == ITEMS and len(lost) == 3
     with week.reading() as session:

@@ -7,8 +7,10 @@ fold — duplicates and events, which depend on everything before an item — st
 with the one process holding the analysis lease (``analyse_shared``): it hands out
 chunks of pending items, consumes in publication order the items whose tags are
 back, and writes each batch's results with the consumption of its tags in one
-transaction. A chunk whose worker died is handed out again once it expires; after
-``max_attempts`` the fold tags it itself, so the run finishes even with no worker.
+transaction. A chunk whose worker died (silent for ``chunk_seconds``) is handed out
+again; one that no worker takes from the queue within ``queue_seconds`` (none is
+running), or that was lost ``max_attempts`` times, the fold tags itself — so the
+run finishes whatever happens to the workers.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ logger = logging.getLogger(__name__)
 
 def tag_chunk(
     db: Database,
-    context: AnalysisContext,
+    context: AnalysisContext | Callable[[], AnalysisContext],
     chunk_id: int,
     token: str,
     *,
@@ -60,7 +62,9 @@ def tag_chunk(
 ) -> int:
     """Tag one handed-out chunk and write its items' tags; returns how many were
     written (0 when the dispatch was stale or lost to a newer one meanwhile).
-    ``guard`` (a lock, say) is held while the taggers run."""
+    ``context`` may be a function that makes it, called once the chunk is ours (a
+    worker's first context takes a while to build); ``guard`` (a lock, say) is held
+    while the taggers run."""
     with db.transaction() as session:
         ids = start_chunk(session, chunk_id, token, worker, seconds)
     if ids is None:
@@ -70,11 +74,12 @@ def tag_chunk(
     with beat:
         with db.reading() as session:
             rows = read_rows(session, ids)
+        ready = context if isinstance(context, AnalysisContext) else context()
         if guard is None:
-            found = compute_tags(context, rows)
+            found = compute_tags(ready, rows)
         else:
             with guard:
-                found = compute_tags(context, rows)
+                found = compute_tags(ready, rows)
         if beat.lost:
             return 0
         with db.transaction() as session:
@@ -98,7 +103,8 @@ class Sharing:
     enqueue: Callable[[Dispatch], object]  # queue the task that runs ``tag_chunk``
     worker: str = "fold"  # the fold's name when it tags a chunk itself
     chunk_items: int = 500
-    chunk_seconds: float = 60.0
+    chunk_seconds: float = 60.0  # a taken chunk's lease, renewed while a worker tags it
+    queue_seconds: float = 300.0  # how long a chunk may wait for a worker to take it
     in_flight: int = 8  # chunks handed out and not done, at most
     max_attempts: int = 3  # dispatches before the fold tags a chunk itself
     poll_seconds: float = 0.2
@@ -157,13 +163,16 @@ class _Fold:
     def hand_out(self) -> None:
         s = self.sharing
         with self.db.transaction() as session:
-            again = requeue_expired(session, s.chunk_seconds)
+            again = requeue_expired(session, s.queue_seconds)
             busy = open_chunks(session)
             room = (s.in_flight - len(busy)) * s.chunk_items
             room = min(room, 2 * s.in_flight * s.chunk_items - self.ahead)
             fresh = self._new(session, busy, room) if room > 0 else []
         for dispatch in again:
-            if dispatch.attempts > s.max_attempts:
+            if not dispatch.taken:
+                logger.warning("tagging: no worker took chunk %d; tagged here", dispatch.chunk_id)
+                self._tag_here(dispatch)
+            elif dispatch.attempts > s.max_attempts:
                 logger.warning(
                     "tagging: chunk %d lost %d times; tagged here",
                     dispatch.chunk_id,
@@ -171,7 +180,9 @@ class _Fold:
                 )
                 self._tag_here(dispatch)
             else:
-                logger.info("tagging: chunk %d expired; handed out again", dispatch.chunk_id)
+                logger.info(
+                    "tagging: chunk %d's worker fell silent; handed out again", dispatch.chunk_id
+                )
                 s.enqueue(dispatch)
         for dispatch in fresh:
             s.enqueue(dispatch)
@@ -188,7 +199,7 @@ class _Fold:
         waiting = waiting_tags(session, [r.id for r in rows])
         ids = [r.id for r in rows if r.id not in taken and r.id not in waiting]
         self.ahead += len(ids)
-        return new_chunks(session, ids, self.sharing.chunk_items, self.sharing.chunk_seconds)
+        return new_chunks(session, ids, self.sharing.chunk_items, self.sharing.queue_seconds)
 
     def _tag_here(self, dispatch: Dispatch) -> None:
         if self.sharing.tag_here is not None:

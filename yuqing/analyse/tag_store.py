@@ -71,6 +71,7 @@ class Dispatch:
     chunk_id: int
     token: str
     attempts: int = 1
+    taken: bool = False  # handed out again after a worker took it and went silent
 
 
 def _insert(session: Session) -> Any:
@@ -81,7 +82,7 @@ def new_chunks(
     session: Session, ids: Sequence[int], size: int, seconds: float, now: datetime | None = None
 ) -> list[Dispatch]:
     """Chunks of ``size`` items, in the order given, each expiring ``seconds`` from now
-    unless a worker renews it."""
+    unless a worker takes it (the time a chunk may wait in the queue)."""
     now = now or utcnow()
     made = []
     for start in range(0, len(ids), size):
@@ -107,16 +108,17 @@ def open_chunks(session: Session) -> dict[int, list[int]]:
 def requeue_expired(
     session: Session, seconds: float, now: datetime | None = None
 ) -> list[Dispatch]:
-    """Hand out again, under a new token, every open chunk nobody renewed in time
-    (its worker died, or its message was lost)."""
+    """Every open chunk nobody renewed in time — a worker took it and died, or no
+    worker took it from the queue — under a new token (so that the old dispatch
+    writes nothing), to wait ``seconds`` in the queue again."""
     now = now or utcnow()
     expired = session.execute(
-        select(TagChunk.id, TagChunk.token, TagChunk.attempts).where(
+        select(TagChunk.id, TagChunk.token, TagChunk.attempts, TagChunk.worker).where(
             TagChunk.done_at.is_(None), TagChunk.expires_at < now
         )
     ).all()
     again = []
-    for chunk_id, old, attempts in expired:
+    for chunk_id, old, attempts, worker in expired:
         token = uuid.uuid4().hex
         moved = session.execute(
             update(TagChunk)
@@ -131,7 +133,7 @@ def requeue_expired(
             .execution_options(synchronize_session=False)
         ).first()
         if moved is not None:  # not finished meanwhile
-            again.append(Dispatch(chunk_id, token, attempts + 1))
+            again.append(Dispatch(chunk_id, token, attempts + 1, taken=worker is not None))
     return again
 
 

@@ -14,6 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from yuqing.analyse.context import AnalysisContext
 from yuqing.analyse.shared_fold import Sharing, tag_chunk
 from yuqing.analyse.topics import Taxonomy
 from yuqing.analyse.warm import WarmContext
@@ -39,8 +40,11 @@ class Tagging:
 
     def tag_items(self, chunk_id: int, token: str) -> int:
         """Tag one chunk here; returns how many items' tags were written."""
-        with self._lock, self.db.reading() as session:
-            context = self.warm.context(session)
+
+        def context() -> AnalysisContext:
+            with self._lock, self.db.reading() as session:
+                return self.warm.context(session)
+
         written = tag_chunk(
             self.db,
             context,
@@ -61,4 +65,5 @@ class Tagging:
             worker=holder,
             chunk_items=self.settings.analysis_chunk_items,
             chunk_seconds=float(self.settings.analysis_chunk_seconds),
+            queue_seconds=float(self.settings.analysis_queue_seconds),
         )
