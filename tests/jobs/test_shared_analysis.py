@@ -234,3 +234,25 @@ def test_two_workers_analyse_every_item_once_though_one_is_killed(
     if workers.isolated:  # each worker was its own host
         hosts = {(c.worker or "").split(":")[0] for c in chunks}
         assert "tagger-b" in hosts and "tagger-a" not in hosts, hosts
+
+
+def test_the_scheduled_run_shares_its_tagging_through_the_queue(
+    db: Database, tmp_path: Path
+) -> None:
+    """With ``analysis_shared`` the scheduled run hands its chunks to the queue's
+    ``tag_items`` task (here run at once, as a worker would) and folds what comes
+    back — on both backends."""
+    from huey import MemoryHuey
+
+    seed(db)
+    settings = load_settings(
+        data_dir=tmp_path, secret_key="q" * 32, analysis_shared=True, analysis_chunk_items=50
+    )
+    jobs = Jobs(settings, db, huey=MemoryHuey(immediate=True))
+    assert jobs.analyse_now() == ITEMS
+    with db.reading() as session:
+        assert set(session.scalars(select(Item.analysed_stages))) == {ALL_STAGES}
+        assert set(session.scalars(select(ItemTags.times))) == {1}
+        chunks = session.scalars(select(TagChunk)).all()
+    assert len(chunks) == -(-ITEMS // 50) and all(c.done_at for c in chunks)
+    assert jobs.analyse_now() == 0  # nothing pending: nothing handed out

@@ -100,16 +100,21 @@ def read_page(
         query = query.where(Item.published_at < until)
     if pending_only:
         query = query.where(pending_items())
-    if after is not None:
-        # The first condition alone lets the database seek to the page; with
-        # the OR only, SQLite scanned every earlier row for each page.
-        query = query.where(Item.published_at >= after[0]).where(
-            or_(
-                Item.published_at > after[0],
-                and_(Item.published_at == after[0], Item.id > after[1]),
-            )
+    return [_row(r) for r in session.execute(after_key(query, after))]
+
+
+def after_key(query: Select[*tuple[Any, ...]], after: Key | None) -> Select[*tuple[Any, ...]]:
+    """``query`` limited to the items after ``after`` in analysis order."""
+    if after is None:
+        return query
+    # The first condition alone lets the database seek to the page; with
+    # the OR only, SQLite scanned every earlier row for each page.
+    return query.where(Item.published_at >= after[0]).where(
+        or_(
+            Item.published_at > after[0],
+            and_(Item.published_at == after[0], Item.id > after[1]),
         )
-    return [_row(r) for r in session.execute(query)]
+    )
 
 
 def read_rows(session: Session, ids: Collection[int]) -> list[ItemRow]:

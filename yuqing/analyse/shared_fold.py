@@ -27,7 +27,13 @@ from sqlalchemy.orm import Session
 from yuqing.analyse.context import AnalysisContext
 from yuqing.analyse.event_store import load_active, refresh_all
 from yuqing.analyse.events import WINDOW
-from yuqing.analyse.item_rows import ItemRow, Key, pending_items, read_page, read_rows
+from yuqing.analyse.item_rows import (
+    ItemRow,
+    Key,
+    after_key,
+    pending_items,
+    read_rows,
+)
 from yuqing.analyse.pipeline import AnalysisSummary, matching_rules, prime_dedupe, run_batch
 from yuqing.analyse.tag_store import (
     Dispatch,
@@ -45,7 +51,7 @@ from yuqing.analyse.tag_store import (
 from yuqing.analyse.tagging import BatchTags, tag_batch
 from yuqing.store.db import Database
 from yuqing.store.leases import Heartbeat
-from yuqing.store.models import Item
+from yuqing.store.models import Item, ItemTags
 
 logger = logging.getLogger(__name__)
 
@@ -190,14 +196,18 @@ class _Fold:
     def _new(self, session: Session, busy: dict[int, list[int]], room: int) -> list[Dispatch]:
         """Chunks of the next pending items no chunk holds and no tags wait for."""
         taken = {item_id for ids in busy.values() for item_id in ids}
-        rows = read_page(
-            session, after=self.handed_to or self.consumed_to, size=room, pending_only=True
+        query = (
+            select(Item.id, Item.published_at, ItemTags.tags.is_not(None))
+            .outerjoin(ItemTags, ItemTags.item_id == Item.id)
+            .where(pending_items())
+            .order_by(Item.published_at, Item.id)
+            .limit(room)
         )
-        if not rows:
+        page = session.execute(after_key(query, self.handed_to or self.consumed_to)).all()
+        if not page:
             return []
-        self.handed_to = rows[-1].key
-        waiting = waiting_tags(session, [r.id for r in rows])
-        ids = [r.id for r in rows if r.id not in taken and r.id not in waiting]
+        self.handed_to = (page[-1][1], page[-1][0])
+        ids = [item_id for item_id, _at, tagged in page if not tagged and item_id not in taken]
         self.ahead += len(ids)
         return new_chunks(session, ids, self.sharing.chunk_items, self.sharing.queue_seconds)
 
@@ -217,40 +227,52 @@ class _Fold:
     def consume(self, touched: set[int], summary: AnalysisSummary) -> int:
         """Fold the next items in order whose tags are back; returns how many."""
         with self.db.reading() as session:
-            rows = read_page(session, after=self.consumed_to, size=self.batch, pending_only=True)
-            found = waiting_tags(session, [r.id for r in rows])
-        self.more = bool(rows)
-        ready: list[ItemRow] = []
-        for row in rows:
-            if row.id not in found:
-                self._straggler(row)
-                break
-            ready.append(row)
-        if not ready:
-            return 0
-        stored = [found[row.id] for row in ready]
-        ids = [row.id for row in ready]
+            ready = self._ready(session)
+            if not ready:
+                return 0
+            rows = read_rows(session, ready)
+            found = waiting_tags(session, ready)
+        stored = [found[row.id] for row in rows]
         run_batch(
             self.db,
             self.context,
-            ready,
+            rows,
             BatchTags([s.tags for s in stored], [s.claims for s in stored]),
             touched,
             summary,
             rules=[s.rule_ids for s in stored],
-            also=lambda session: consume_tags(session, ids),
+            also=lambda session: consume_tags(session, ready),
         )
-        self.consumed_to = ready[-1].key
-        self.ahead = max(0, self.ahead - len(ready))
+        self.consumed_to = rows[-1].key
+        self.ahead = max(0, self.ahead - len(rows))
         if self.handed_to is not None and self.handed_to < self.consumed_to:
             self.handed_to = None
-        return len(ready)
+        return len(rows)
 
-    def _straggler(self, row: ItemRow) -> None:
+    def _ready(self, session: Session) -> list[int]:
+        """The ids of the next pending items, in order, up to the first whose tags
+        are not back — ids and a flag only, as the fold asks this while it waits."""
+        query = (
+            select(Item.id, ItemTags.tags.is_not(None))
+            .outerjoin(ItemTags, ItemTags.item_id == Item.id)
+            .where(pending_items())
+            .order_by(Item.published_at, Item.id)
+            .limit(self.batch)
+        )
+        page = session.execute(after_key(query, self.consumed_to)).all()
+        self.more = bool(page)
+        ready = []
+        for item_id, tagged in page:
+            if not tagged:
+                self._straggler(session, item_id)
+                break
+            ready.append(item_id)
+        return ready
+
+    def _straggler(self, session: Session, item_id: int) -> None:
         """An item the fold waits for that no chunk holds — one that arrived late,
         published before what was already handed out: hand out from the fold's place
         again (what is held or tagged already is passed over)."""
-        with self.db.reading() as session:
-            held = {i for ids in open_chunks(session).values() for i in ids}
-        if row.id not in held:
+        held = {i for ids in open_chunks(session).values() for i in ids}
+        if item_id not in held:
             self.handed_to = None
