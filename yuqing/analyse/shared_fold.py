@@ -165,15 +165,17 @@ class _Fold:
         self.handed_to: Key | None = None
         self.ahead = 0  # items handed out by this run and not consumed yet
         self.more = True
+        self.held: set[int] = set()  # items in open chunks, as of the last hand-out
 
     def hand_out(self) -> None:
         s = self.sharing
         with self.db.transaction() as session:
             again = requeue_expired(session, s.queue_seconds)
             busy = open_chunks(session)
+            self.held = {item_id for ids in busy.values() for item_id in ids}
             room = (s.in_flight - len(busy)) * s.chunk_items
             room = min(room, 2 * s.in_flight * s.chunk_items - self.ahead)
-            fresh = self._new(session, busy, room) if room > 0 else []
+            fresh = self._new(session, room) if room > 0 else []
         for dispatch in again:
             if not dispatch.taken:
                 logger.warning("tagging: no worker took chunk %d; tagged here", dispatch.chunk_id)
@@ -193,9 +195,8 @@ class _Fold:
         for dispatch in fresh:
             s.enqueue(dispatch)
 
-    def _new(self, session: Session, busy: dict[int, list[int]], room: int) -> list[Dispatch]:
+    def _new(self, session: Session, room: int) -> list[Dispatch]:
         """Chunks of the next pending items no chunk holds and no tags wait for."""
-        taken = {item_id for ids in busy.values() for item_id in ids}
         query = (
             select(Item.id, Item.published_at, ItemTags.tags.is_not(None))
             .outerjoin(ItemTags, ItemTags.item_id == Item.id)
@@ -207,7 +208,8 @@ class _Fold:
         if not page:
             return []
         self.handed_to = (page[-1][1], page[-1][0])
-        ids = [item_id for item_id, _at, tagged in page if not tagged and item_id not in taken]
+        ids = [item_id for item_id, _at, tagged in page if not tagged and item_id not in self.held]
+        self.held.update(ids)
         self.ahead += len(ids)
         return new_chunks(session, ids, self.sharing.chunk_items, self.sharing.queue_seconds)
 
@@ -264,15 +266,14 @@ class _Fold:
         ready = []
         for item_id, tagged in page:
             if not tagged:
-                self._straggler(session, item_id)
+                if item_id not in self.held:
+                    self._straggler()
                 break
             ready.append(item_id)
         return ready
 
-    def _straggler(self, session: Session, item_id: int) -> None:
-        """An item the fold waits for that no chunk holds — one that arrived late,
-        published before what was already handed out: hand out from the fold's place
-        again (what is held or tagged already is passed over)."""
-        held = {i for ids in open_chunks(session).values() for i in ids}
-        if item_id not in held:
-            self.handed_to = None
+    def _straggler(self) -> None:
+        """The fold waits for an item no chunk holds — one that arrived late, published
+        before what was already handed out: hand out from the fold's place again
+        (what is held or tagged already is passed over)."""
+        self.handed_to = None
