@@ -195,20 +195,10 @@ def write_tags(
     if not found:
         return
     now = now or utcnow()
-    insert = _insert(session)
-    statement = insert(ItemTags).values(
-        [
-            {
-                "item_id": item_id,
-                "tags": stored.encode(),
-                "times": 1,
-                "chunk_id": chunk_id,
-                "tagged_at": now,
-            }
-            for item_id, stored in found.items()
-        ]
-    )
+    statement = _insert(session)(ItemTags)
     table = ItemTags.__table__
+    # One statement for many rows (executemany): compiled once and cached, where a
+    # multi-row VALUES of 500 rows was compiled afresh for every chunk.
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["item_id"],
@@ -218,7 +208,17 @@ def write_tags(
                 "chunk_id": statement.excluded.chunk_id,
                 "tagged_at": statement.excluded.tagged_at,
             },
-        )
+        ),
+        [
+            {
+                "item_id": item_id,
+                "tags": stored.encode(),
+                "times": 1,
+                "chunk_id": chunk_id,
+                "tagged_at": now,
+            }
+            for item_id, stored in found.items()
+        ],
     )
 
 
