@@ -157,6 +157,29 @@ class Settings(BaseSettings):
         description="The analysis fold's lease (one run at a time across all machines), "
         "renewed every third of it; a crashed run frees it this many seconds later.",
     )
+    analysis_shared: bool = Field(
+        False,
+        description="Hand the per-text stages of scheduled analysis (places, topics, polarity, "
+        "emotion, rules, claims, models) to every `yuqing worker` on the queue; the fold keeps "
+        "duplicates and events. Off: the fold does everything itself, as on one box.",
+    )
+    analysis_chunk_items: int = Field(
+        500, ge=1, le=20000, description="Items per chunk handed to a tagging worker."
+    )
+    analysis_chunk_seconds: int = Field(
+        60,
+        ge=2,
+        le=3600,
+        description="A chunk's lease, renewed every third of it while a worker tags it; a "
+        "chunk whose worker died is handed out again this many seconds later.",
+    )
+    analysis_queue_seconds: int = Field(
+        300,
+        ge=2,
+        le=86400,
+        description="A chunk no worker takes from the queue in this many seconds (none "
+        "running, or the message lost) is tagged by the fold itself.",
+    )
     log_format: Literal["text", "json"] = Field(
         "text", description="Log lines as readable text or as one JSON object per line."
     )

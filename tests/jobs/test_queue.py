@@ -3,12 +3,8 @@ on the SQLite queue and on Redis."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +13,7 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import select
 from werkzeug import Request, Response
 
+from tests.jobs.conftest import free_port
 from yuqing.collect.sources import parse_spec, upsert_source
 from yuqing.config import Settings, load_settings
 from yuqing.jobs.queue import Jobs
@@ -88,42 +85,13 @@ def test_two_workers_never_poll_one_source_at_once(
     assert len(hits) == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    """A private Redis for this module (Debian's redis-server, installed by scripts/setup)."""
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is missing: scripts/setup installs it"
-    port = _free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 def test_workers_on_redis_share_the_queue(
     sqlite_db: Database, settings: Settings, httpserver: HTTPServer, redis_url: str
 ) -> None:
     """Two consumers (as on two machines) drain one Redis queue; the source is polled once."""
     hits = slow_feed(httpserver, 0.3)
     source_id = add_feed(sqlite_db, httpserver.url_for("/feed.xml"))
-    name = f"yuqing-test-{_free_port()}"
+    name = f"yuqing-test-{free_port()}"
     first = Jobs(settings, sqlite_db, huey=RedisHuey(name, url=redis_url))
     second = Jobs(settings, sqlite_db, huey=RedisHuey(name, url=redis_url))
     for _ in range(3):

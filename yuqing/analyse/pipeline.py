@@ -14,28 +14,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yuqing.analyse.claims import ClaimCandidate
 from yuqing.analyse.context import AnalysisContext
 from yuqing.analyse.event_store import item_heat, load_active, refresh_all, save_events
 from yuqing.analyse.events import WINDOW, EventInput
+from yuqing.analyse.item_rows import ALL_STAGES, ItemRow, Key, pending_items, read_page
 from yuqing.analyse.results import ItemResult, write_batch
 from yuqing.analyse.rules import RuleDocument
 from yuqing.analyse.tagging import BatchTags, TagWorker, TextTags, tag_batch
 from yuqing.store.db import Database
-from yuqing.store.models import Item, Source
+from yuqing.store.models import Item
 
 logger = logging.getLogger(__name__)
-ALL_STAGES = 0b111111
-
-
-def pending_items() -> ColumnElement[bool]:
-    """Items no run has analysed yet, written with the constant inline so that the
-    partial index ``ix_items_pending`` (same condition) serves the query."""
-    return Item.analysed_stages != literal_column(str(ALL_STAGES))
-
+__all__ = ["ALL_STAGES", "AnalysisSummary", "ItemRow", "analyse", "pending_items"]
 
 # Copies are looked for among what was published this long before a run's window.
 DEDUPE_LOOKBACK = timedelta(days=2)
@@ -64,23 +58,6 @@ class AnalysisSummary:
                 self.by_topic[topic] = self.by_topic.get(topic, 0) + 1
 
 
-@dataclass(frozen=True)
-class ItemRow:
-    id: int
-    title: str | None
-    text_norm: str
-    published_at: datetime
-    source: str
-    outlet: bool
-    lang: str
-    engagement: tuple[int, int, int, int] = (0, 0, 0, 0)  # likes, reposts, comments, views
-    weight: float = 1.0
-    # The event a previous run or an analyst put the item in: it stays there, so that
-    # re-running a period is stable and analysts' merges and splits are respected.
-    kept_event: int | None = None
-    display: str = ""  # the original title, or the opening of the original text
-
-
 def analyse(
     db: Database,
     context: AnalysisContext,
@@ -100,14 +77,14 @@ def analyse(
             since = session.scalar(select(func.min(Item.published_at)).where(pending_items()))
             if since is None:
                 return summary
-        _prime_dedupe(session, context, since)
+        prime_dedupe(session, context, since)
         load_active(session, context.events, since - WINDOW if since else None, until)
     touched: set[int] = set()
     worker = TagWorker(context) if workers > 1 else None
     freezing = gc.get_freeze_count() == 0  # someone else's freeze is theirs to manage
     try:
         for rows, tags in _tagged(context, _batches(db, since, until, batch, pending_only), worker):
-            _run_batch(db, context, rows, tags, touched, summary)
+            run_batch(db, context, rows, tags, touched, summary)
             if freezing:
                 _set_aside_survivors()
             if on_batch is not None:
@@ -150,18 +127,25 @@ def _tagged(
         current, pending = following, ahead
 
 
-def _run_batch(
+def run_batch(
     db: Database,
     context: AnalysisContext,
     rows: list[ItemRow],
     tagged: BatchTags,
     touched: set[int],
     summary: AnalysisSummary,
+    *,
+    rules: list[list[int]] | None = None,
+    also: Callable[[Session], None] | None = None,
 ) -> None:
+    """Fold a batch's copies, place its items in events and write it all in one
+    transaction; ``rules`` are the rules each item matched when a worker already
+    matched them, and ``also`` joins more work to the same transaction."""
     results = []
-    for row, found, tag in zip(rows, tagged.claims, tagged.tags, strict=True):
+    matched: list[list[int] | None] = list(rules) if rules is not None else [None] * len(rows)
+    for row, found, tag, hits in zip(rows, tagged.claims, tagged.tags, matched, strict=True):
         try:
-            result = analyse_item(context, row, found, tag)
+            result = analyse_item(context, row, found, tag, hits)
             context.events.assign(_event_input(row, result))
         except Exception as exc:  # one bad record must not stop the run: kept, reported
             logger.exception("analysis: item %d failed; stored with its tags only", row.id)
@@ -173,25 +157,19 @@ def _run_batch(
         event_of = save_events(session, context.events, placed)
         touched.update(write_batch(session, results, stages=ALL_STAGES, event_of=event_of))
         touched.update(event_of.values())
+        if also is not None:
+            also(session)
     summary.add(results)
 
 
 def analyse_item(
-    context: AnalysisContext, row: ItemRow, candidates: list[ClaimCandidate], tags: TextTags
+    context: AnalysisContext,
+    row: ItemRow,
+    candidates: list[ClaimCandidate],
+    tags: TextTags,
+    rule_ids: list[int] | None = None,
 ) -> ItemResult:
-    text = row.text_norm
-    match = context.dedupe.add_match(row.id, text)
-    place_names = {name for _c, name, _l in tags.places} | {code for code, _n, _l in tags.places}
-    title = (row.title or "").lower()
-    document = RuleDocument(
-        text=text,
-        title=title,
-        source=row.source,
-        places=frozenset(place_names),
-        topics=frozenset(topic for topic, _s, _o in tags.topics),
-        lang=row.lang,
-        outlet=row.outlet,
-    )
+    match = context.dedupe.add_match(row.id, row.text_norm)
     return ItemResult(
         item_id=row.id,
         heat=item_heat(*row.engagement, row.weight),
@@ -203,10 +181,26 @@ def analyse_item(
         sentiment=tags.sentiment,
         sentiment_score=tags.score,
         emotion=tags.emotion,
-        rule_ids=[rule_id for rule_id, rule in context.rules if rule.matches(document)],
+        rule_ids=matching_rules(context, row, tags) if rule_ids is None else rule_ids,
         claims=[(c.claim_id, c.score) for c in candidates],
         misinfo_risk=tags.misinfo_risk,
     )
+
+
+def matching_rules(context: AnalysisContext, row: ItemRow, tags: TextTags) -> list[int]:
+    """The watch rules an item matches: per text, so a tagging worker can find them."""
+    place_names = {name for _c, name, _l in tags.places} | {code for code, _n, _l in tags.places}
+    title = (row.title or "").lower()
+    document = RuleDocument(
+        text=row.text_norm,
+        title=title,
+        source=row.source,
+        places=frozenset(place_names),
+        topics=frozenset(topic for topic, _s, _o in tags.topics),
+        lang=row.lang,
+        outlet=row.outlet,
+    )
+    return [rule_id for rule_id, rule in context.rules if rule.matches(document)]
 
 
 def _tags_only(row: ItemRow, tags: TextTags) -> ItemResult:
@@ -242,7 +236,7 @@ def _event_input(row: ItemRow, result: ItemResult) -> EventInput:
     )
 
 
-def _prime_dedupe(session: Session, context: AnalysisContext, since: datetime | None) -> None:
+def prime_dedupe(session: Session, context: AnalysisContext, since: datetime | None) -> None:
     """Let copies inside the window find originals published just before it."""
     if since is None:
         return
@@ -260,64 +254,13 @@ def _batches(
     db: Database, since: datetime | None, until: datetime | None, size: int, pending_only: bool
 ) -> Iterator[list[ItemRow]]:
     """Keyset pages in (published_at, id) order, each read in its own short session."""
-    after: tuple[datetime, int] | None = None
+    after: Key | None = None
     while True:
         with db.reading() as session:
-            query = (
-                select(
-                    Item.id,
-                    Item.title,
-                    Item.text_norm,
-                    Item.published_at,
-                    Item.lang,
-                    Source.name,
-                    Source.is_public_outlet,
-                    Item.likes,
-                    Item.reposts,
-                    Item.comments,
-                    Item.views,
-                    Source.weight,
-                    Item.event_id,
-                    func.coalesce(Item.title, func.substr(Item.text_original, 1, 60)).label(
-                        "display"
-                    ),
-                )
-                .outerjoin(Source, Source.id == Item.source_id)
-                .order_by(Item.published_at, Item.id)
-                .limit(size)
+            rows = read_page(
+                session, after=after, size=size, since=since, until=until, pending_only=pending_only
             )
-            if since is not None:
-                query = query.where(Item.published_at >= since)
-            if until is not None:
-                query = query.where(Item.published_at < until)
-            if pending_only:
-                query = query.where(pending_items())
-            if after is not None:
-                # The first condition alone lets the database seek to the page; with
-                # the OR only, SQLite scanned every earlier row for each page.
-                query = query.where(Item.published_at >= after[0]).where(
-                    or_(
-                        Item.published_at > after[0],
-                        and_(Item.published_at == after[0], Item.id > after[1]),
-                    )
-                )
-            rows = [
-                ItemRow(
-                    r.id,
-                    r.title,
-                    r.text_norm,
-                    r.published_at,
-                    r.name or "",
-                    bool(r.is_public_outlet),
-                    r.lang,
-                    (r.likes, r.reposts, r.comments, r.views),
-                    r.weight if r.weight is not None else 1.0,
-                    r.event_id,
-                    r.display or "",
-                )
-                for r in session.execute(query)
-            ]
         if not rows:
             return
         yield rows
-        after = (rows[-1].published_at, rows[-1].id)
+        after = rows[-1].key

@@ -9,7 +9,9 @@ Periodic tasks are enqueued only by a consumer started as the scheduler
 (``yuqing serve`` or ``yuqing worker --scheduler``); even if two are started by
 mistake, each periodic task claims its minute in the database first, so it runs
 once a minute across the deployment. The analysis fold holds the ``analysis``
-lease while it runs, so exactly one fold runs at a time on all machines.
+lease while it runs, so exactly one fold runs at a time on all machines; with
+``analysis_shared`` it hands the per-text stages to ``tag_items`` tasks, which any
+worker runs (``yuqing.jobs.tagging_tasks``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from huey.consumer import Consumer
 
 from yuqing.analyse.bursts import raise_burst_alerts
 from yuqing.analyse.pipeline import analyse
+from yuqing.analyse.shared_fold import analyse_shared
 from yuqing.analyse.topics import Taxonomy
 from yuqing.analyse.warm import WarmContext
 from yuqing.collect.fetch import Fetcher, FetchPolicy
@@ -38,6 +41,7 @@ from yuqing.desk import duties as desk_duties
 from yuqing.errors import YuqingError
 from yuqing.jobs import metrics
 from yuqing.jobs.retention import Policy, PurgeReport, purge
+from yuqing.jobs.tagging_tasks import Tagging
 from yuqing.network import duties as network_duties
 from yuqing.reports import duties as report_duties
 from yuqing.store import leases
@@ -83,7 +87,9 @@ class Jobs:
             taxonomy=Taxonomy.from_mapping(settings.topics) if settings.topics else None,
         )
         self._warm_lock = threading.Lock()
+        self.tagging = Tagging(settings, db)
         self.poll = self.huey.task(name="poll_source")(self.poll_now)
+        self.tag_items = self.huey.task(name="tag_items")(self.tagging.tag_items)
         self.tick = self._every_minute("schedule_tick", self.tick_now)
         self.analyse = self._every_minute("analyse_new", self.analyse_now)
         self.duties = self._every_minute("duties", self.duties_now)
@@ -182,7 +188,11 @@ class Jobs:
             context = self.warm.context(session)
         for problem in self.warm.problems:
             self._alert(f"analysis-skipped:{problem}", "分析跳过了有问题的配置", problem)
-        summary = analyse(self.db, context, pending_only=True, on_batch=check)
+        if self.settings.analysis_shared:
+            sharing = self.tagging.sharing(self.tag_items, self.holder())
+            summary = analyse_shared(self.db, context, sharing, on_batch=check)
+        else:
+            summary = analyse(self.db, context, pending_only=True, on_batch=check)
         for problem in summary.failed[:MAX_ITEM_ALERTS]:
             self._alert(f"analysis-item:{problem[:60]}", "分析跳过了有问题的条目", problem)
         analysed = summary.items

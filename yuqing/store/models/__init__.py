@@ -44,7 +44,7 @@ from yuqing.store.models.network import (
     TallyEntry,
     TallyMetric,
 )
-from yuqing.store.models.ops import HostSlot, Lease, RobotsEntry
+from yuqing.store.models.ops import HostSlot, ItemTags, Lease, RobotsEntry, TagChunk
 from yuqing.store.models.people import Unit, User, UserRole, WebSession
 from yuqing.store.models.reporting import (
     Alert,
@@ -81,6 +81,7 @@ __all__ = [
     "ItemLabel",
     "ItemPlace",
     "ItemStatus",
+    "ItemTags",
     "ItemTopic",
     "Lease",
     "NetworkSetting",
@@ -97,6 +98,7 @@ __all__ = [
     "Source",
     "SourceKind",
     "Subscription",
+    "TagChunk",
     "TallyEntry",
     "TallyMetric",
     "TriageNote",
