@@ -30,8 +30,8 @@ from rich.console import Console
 from sqlalchemy import Connection, Table, create_engine, event, text
 
 from yuqing.store.models import Base
-from yuqing.store.search import ID_BITS
 from yuqing.store.search_grams import gram_tokens
+from yuqing.store.search_index import ID_BITS
 
 console = Console()
 

@@ -12,7 +12,8 @@ from yuqing.collect.keys import ingest_key
 from yuqing.collect.records import RawItem
 from yuqing.store.db import Database
 from yuqing.store.models import Item, Source
-from yuqing.store.search import IndexRow, ItemQuery, index_items, search_item_ids, unindex_items
+from yuqing.store.search import ItemQuery, search_item_ids
+from yuqing.store.search_index import IndexRow, index_items, unindex_items
 from yuqing.text import matching_form, pseudonymise
 
 SECRET = "b" * 32

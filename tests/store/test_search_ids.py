@@ -14,7 +14,8 @@ from yuqing.collect.records import RawItem
 from yuqing.errors import StorageError
 from yuqing.store.db import Database
 from yuqing.store.models import Item
-from yuqing.store.search import ID_MASK, ItemQuery, count_items, search_item_ids
+from yuqing.store.search import ItemQuery, count_items, search_item_ids
+from yuqing.store.search_index import ID_MASK
 from yuqing.text import matching_form
 
 T0 = datetime(2026, 11, 16, 1, 0, tzinfo=UTC)

@@ -22,7 +22,7 @@ from yuqing.collect.ingest import registered_outlets
 from yuqing.collect.keys import content_hash, ingest_key
 from yuqing.store.db import Database
 from yuqing.store.models import Item, Source
-from yuqing.store.search import IndexRow, index_items, unindex_items
+from yuqing.store.search_index import IndexRow, index_items, unindex_items
 from yuqing.text import matching_form
 from yuqing.text.pseudonyms import pseudonymise_handles
 

@@ -31,7 +31,7 @@ from yuqing.store.models import (
     Item,
     QuarantineEntry,
 )
-from yuqing.store.search import IndexRow, unindex_items
+from yuqing.store.search_index import IndexRow, unindex_items
 
 LOGGER = logging.getLogger(__name__)
 KINDS = ("items", "field_reports", "attachments", "quarantine", "audit")

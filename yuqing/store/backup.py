@@ -25,7 +25,7 @@ from sqlalchemy import Column, Date, DateTime, Table, Time, func, select, text, 
 from sqlalchemy.types import TypeDecorator
 
 from yuqing.errors import BadInput, StorageError
-from yuqing.store import search
+from yuqing.store import search_index
 from yuqing.store.db import Database
 from yuqing.store.migrate import current_revision, head_revision, upgrade
 from yuqing.store.models import Base
@@ -168,7 +168,7 @@ def restore(db: Database, path: Path, progress: Progress | None = None) -> dict[
             key = values.pop("id")
             session.execute(update(table).where(table.c.id == key).values(**values))
         _reset_sequences(session, db)
-        search.rebuild_index(session)
+        search_index.rebuild_index(session)
     return counts
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from yuqing.store import search
+from yuqing.store import search_index
 from yuqing.store.models import Item, QuarantineEntry
 
 RAW_KEEP = 20_000  # characters of a rejected record kept for the analyst to look at
@@ -44,10 +44,10 @@ def insert_new_items(session: Session, rows: Sequence[dict[str, Any]]) -> dict[s
     result = session.connection().execute(statement, unique)
     inserted = {key: item_id for item_id, key in result}
     by_key = {row["ingest_key"]: row for row in unique}
-    search.index_items(
+    search_index.index_items(
         session,
         (
-            search.IndexRow(item_id, by_key[key]["published_at"], by_key[key]["text_norm"])
+            search_index.IndexRow(item_id, by_key[key]["published_at"], by_key[key]["text_norm"])
             for key, item_id in inserted.items()
         ),
     )

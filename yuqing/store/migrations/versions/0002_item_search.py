@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from yuqing.store import search
+from yuqing.store import search_index
 
 revision = "0002"
 down_revision = "0001"
@@ -47,7 +47,7 @@ def _backfill(bind: sa.Connection) -> None:
     """Index the items a database already holds."""
     from sqlalchemy.orm import Session
 
-    search.rebuild_index(Session(bind=bind))
+    search_index.rebuild_index(Session(bind=bind))
 
 
 def downgrade() -> None:
