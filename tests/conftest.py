@@ -119,6 +119,7 @@ def empty_tables(db: Database) -> None:
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
             for name in reversed(tables):
                 conn.exec_driver_sql(f'DELETE FROM "{name}"')
+            conn.exec_driver_sql("DELETE FROM figure_changes")  # marked by the deletes above
             if _has_sequence(conn):
                 conn.exec_driver_sql("DELETE FROM sqlite_sequence")
         else:

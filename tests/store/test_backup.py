@@ -13,6 +13,7 @@ from tests.conftest import Databases
 from tests.store.fixtures import populate
 from yuqing.errors import BadInput, StorageError
 from yuqing.network.people import check_password, hash_password, set_password
+from yuqing.store import figures
 from yuqing.store.backup import accounts_without_password, backup, restore
 from yuqing.store.db import Database
 from yuqing.store.migrate import upgrade
@@ -22,6 +23,9 @@ from yuqing.store.types import utcnow
 
 
 def snapshot(db: Database) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table, the hour figures counted up to date first (a restore
+    counts them again from the restored items)."""
+    figures.recount(db)
     with db.engine.connect() as conn:
         return {
             table.name: [

@@ -25,6 +25,7 @@ from yuqing.analyse.item_rows import ALL_STAGES, ItemRow, Key, pending_items, re
 from yuqing.analyse.results import ItemResult, write_batch
 from yuqing.analyse.rules import RuleDocument
 from yuqing.analyse.tagging import BatchTags, TagWorker, TextTags, tag_batch
+from yuqing.store import figures
 from yuqing.store.db import Database
 from yuqing.store.models import Item
 
@@ -76,6 +77,7 @@ def analyse(
         if pending_only and since is None:
             since = session.scalar(select(func.min(Item.published_at)).where(pending_items()))
             if since is None:
+                figures.recount(db)  # what changed without analysis (a purge, a correction)
                 return summary
         prime_dedupe(session, context, since)
         load_active(session, context.events, since - WINDOW if since else None, until)
@@ -97,6 +99,7 @@ def analyse(
     # Event figures once per run, not per batch: a big event's items are summed once.
     with db.transaction() as session:
         refresh_all(session, touched, context.events)
+    figures.recount(db)
     return summary
 
 

@@ -49,6 +49,7 @@ from yuqing.analyse.tag_store import (
     waiting_tags,
 )
 from yuqing.analyse.tagging import BatchTags, tag_batch
+from yuqing.store import figures
 from yuqing.store.db import Database
 from yuqing.store.leases import Heartbeat
 from yuqing.store.models import Item, ItemTags
@@ -132,6 +133,7 @@ def analyse_shared(
     with db.reading() as session:
         since = session.scalar(select(func.min(Item.published_at)).where(pending_items()))
         if since is None:
+            figures.recount(db)  # what changed without analysis (a purge, a correction)
             return summary
         prime_dedupe(session, context, since)
         load_active(session, context.events, since - WINDOW, None)
@@ -151,6 +153,7 @@ def analyse_shared(
         time.sleep(sharing.poll_seconds)
     with db.transaction() as session:
         refresh_all(session, touched, context.events)
+    figures.recount(db)
     return summary
 
 

@@ -2,7 +2,7 @@
 
 The same file restores into SQLite or PostgreSQL, so a deployment that outgrows
 one box moves with ``yuqing backup`` on the old and ``yuqing restore`` on the new.
-The search index is not stored; it is rebuilt from the items on restore.
+The search index and the hour figures are not stored; a restore rebuilds them from the items.
 
 Secrets stay out unless asked for: logins (``web_sessions``) are not written, each
 password hash is replaced by a mark no password matches, and password, secret and
@@ -25,7 +25,7 @@ from sqlalchemy import Column, Date, DateTime, Table, Time, func, select, text, 
 from sqlalchemy.types import TypeDecorator
 
 from yuqing.errors import BadInput, StorageError
-from yuqing.store import search_index
+from yuqing.store import figures, search_index
 from yuqing.store.db import Database
 from yuqing.store.migrate import current_revision, head_revision, upgrade
 from yuqing.store.models import Base
@@ -33,6 +33,7 @@ from yuqing.store.models import Base
 FORMAT = "yuqing-backup"
 NO_PASSWORD = "!not-in-backup"  # not an argon2 hash: no password matches it
 SECRET_TABLES = frozenset({"web_sessions"})
+DERIVED = frozenset({"hour_figures", "figure_changes"})  # counted again from the items
 SECRET_KEY = re.compile(r"password|passwd|secret|token|api_?key", re.IGNORECASE)
 FORMAT_VERSION = 1
 CHUNK = 2000
@@ -60,7 +61,8 @@ def _decoder(column: Column[Any]) -> Callable[[Any], Any]:
 
 
 def _tables() -> list[Table]:
-    return list(Base.metadata.sorted_tables)
+    """The tables a backup holds: not the hour figures, which a restore counts again."""
+    return [t for t in Base.metadata.sorted_tables if t.name not in DERIVED]
 
 
 def _scrubbed(table: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -169,6 +171,7 @@ def restore(db: Database, path: Path, progress: Progress | None = None) -> dict[
             session.execute(update(table).where(table.c.id == key).values(**values))
         _reset_sequences(session, db)
         search_index.rebuild_index(session)
+    figures.recount(db)  # the restored items marked every hour they are in
     return counts
 
 

@@ -18,12 +18,12 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from yuqing.reports.scan import hour_counts as report_hours
+from yuqing.store import figures
 from yuqing.store.models import (
     ClaimMatch,
     Event,
     Item,
     ItemPlace,
-    RuleHit,
     Unit,
     WatchRule,
 )
@@ -91,7 +91,13 @@ def hour_counts(session: Session, period: Period, *where: ColumnElement[bool]) -
 def volume(
     session: Session, period: Period, *where: ColumnElement[bool], links: bool = True
 ) -> Volume:
-    return build_volume(period, hour_counts(session, period, *where), links=links)
+    """The period's items per hour or day and sentiment; the whole stream's (no
+    ``where``) is read from the kept hour figures."""
+    if where:
+        return build_volume(period, hour_counts(session, period, *where), links=links)
+    kept = figures.hourly(session, "sentiment", period.since, period.until)
+    rows = [(r.start, r.key, r.items, r.local) for r in kept]
+    return build_volume(period, rows, links=links)
 
 
 def build_volume(period: Period, rows: Iterable[HourRow], *, links: bool = True) -> Volume:
@@ -249,46 +255,42 @@ def place_names(session: Session, codes: set[str]) -> dict[str, str]:
 # ---------------------------------------------------------------- topics, places, rules
 
 
+def _top(found: dict[str, figures.FigureRow], limit: int) -> list[figures.FigureRow]:
+    """The most counted keys, ties by key (as an ORDER BY count DESC, key would)."""
+    rows = [r for r in found.values() if r.items]
+    return sorted(rows, key=lambda r: (-r.items, r.key))[:limit]
+
+
 def topic_counts(session: Session, period: Period, limit: int = 20) -> list[Count]:
     """Items per (leading) topic, the same field the item list's topic filter uses."""
-    n = func.count().label("n")
-    rows = session.execute(
-        select(Item.topic, n)
-        .where(*_in(period), Item.topic.is_not(None))
-        .group_by(Item.topic)
-        .order_by(n.desc(), Item.topic)
-        .limit(limit)
-    ).all()
-    return [Count(t, t, int(c), period.items_link(topic=t)) for t, c in rows if t]
+    found = figures.totals(session, "topic", period.since, period.until)
+    return [
+        Count(r.key, r.key, r.items, period.items_link(topic=r.key)) for r in _top(found, limit)
+    ]
 
 
 def top_places(session: Session, period: Period, limit: int = TOP) -> list[Count]:
     """The places most items mention; the link lists the items that mention the place."""
-    n = func.count().label("n")
-    rows = session.execute(
-        select(ItemPlace.code, func.min(ItemPlace.name), n)
-        .join(Item, Item.id == ItemPlace.item_id)
-        .where(*_in(period))
-        .group_by(ItemPlace.code)
-        .order_by(n.desc(), ItemPlace.code)
-        .limit(limit)
-    ).all()
-    return [Count(code, name, int(c), period.items_link(place=code)) for code, name, c in rows]
+    found = figures.totals(session, "place", period.since, period.until)
+    return [
+        Count(r.key, r.label or r.key, r.items, period.items_link(place=r.key))
+        for r in _top(found, limit)
+    ]
 
 
 def rule_counts(session: Session, period: Period, limit: int = 20) -> list[Count]:
     """Hits per watch rule on items published in the period; quiet enabled rules show 0."""
-    n = func.count().label("n")
-    rows = session.execute(
-        select(WatchRule.id, WatchRule.name, n)
-        .join(RuleHit, RuleHit.rule_id == WatchRule.id)
-        .join(Item, Item.id == RuleHit.item_id)
-        .where(*_in(period))
-        .group_by(WatchRule.id, WatchRule.name)
-        .order_by(n.desc(), WatchRule.name)
-        .limit(limit)
-    ).all()
-    counts = [Count(str(i), name, int(c), period.items_link(rule=str(i))) for i, name, c in rows]
+    hits = figures.totals(session, "rule", period.since, period.until)
+    names = dict(
+        session.execute(
+            select(WatchRule.id, WatchRule.name).where(WatchRule.id.in_([int(k) for k in hits]))
+        ).all()
+    )
+    ranked = sorted(
+        ((rule_id, name, hits[str(rule_id)].items) for rule_id, name in names.items()),
+        key=lambda r: (-r[2], r[1]),
+    )[:limit]
+    counts = [Count(str(i), name, n, period.items_link(rule=str(i))) for i, name, n in ranked]
     if len(counts) < limit:
         quiet = session.execute(
             select(WatchRule.id, WatchRule.name)
@@ -316,14 +318,9 @@ def fact_checks(session: Session, period: Period) -> FactChecks:
     # only up to the cap, as the lists count.
     first = select(ClaimMatch.item_id).where(waiting).limit(WAITING_CAP + 1).subquery()
     total = int(session.scalar(select(func.count()).select_from(first)) or 0)
-    recent = session.scalar(
-        select(func.count())
-        .select_from(ClaimMatch)
-        .join(Item, Item.id == ClaimMatch.item_id)
-        .where(waiting, *_in(period))
-    )
+    recent = figures.totals(session, "claim", period.since, period.until).get("")
     capped = total > WAITING_CAP
-    return FactChecks(min(total, WAITING_CAP), int(recent or 0), capped)
+    return FactChecks(min(total, WAITING_CAP), recent.items if recent else 0, capped)
 
 
 # ---------------------------------------------------------------- the whole overview

@@ -16,6 +16,7 @@ from yuqing.store.models.base import (
     UnitKind,
     Verdict,
 )
+from yuqing.store.models.figures import FigureChange, HourFigure
 from yuqing.store.models.items import (
     Item,
     ItemLabel,
@@ -76,7 +77,9 @@ __all__ = [
     "DirectiveTarget",
     "Event",
     "FieldReport",
+    "FigureChange",
     "HostSlot",
+    "HourFigure",
     "Item",
     "ItemLabel",
     "ItemPlace",
