@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from tests.conftest import Databases
 from yuqing.errors import StorageError
+from yuqing.store import figures
 from yuqing.store.migrate import (
     current_revision,
     head_revision,
@@ -18,7 +19,7 @@ from yuqing.store.migrate import (
     require_current,
     upgrade,
 )
-from yuqing.store.models import Base
+from yuqing.store.models import Base, FigureChange
 from yuqing.store.search import ItemQuery, search_item_ids
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -100,6 +101,10 @@ def test_upgrade_from_previous_revision_keeps_rows_and_indexes_them(
     with db.reading() as session:
         assert len(search_item_ids(session, ItemQuery(text="检测"))) == 1
         assert len(search_item_ids(session, ItemQuery(text="口"))) == 1
+        # the items' hour is marked for counting, and read from the items meanwhile
+        assert session.scalars(select(FigureChange.hour)).all() == ["2026-11-16 02"]
+        day = (published.replace(hour=1), published.replace(hour=23))
+        assert figures.totals(session, "sentiment", *day)["unanalysed"].items == 2
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
