@@ -10,7 +10,10 @@ pair on an item. With --during-import it runs the same load again while
 ``yuqing analyse`` runs over the import's day beside it). --database-url points
 the server at a desk already built there (e.g. by bench.big_desk on PostgreSQL);
 --data-dir then holds only its secret key. Targets (issue 12): p95 <
-200 ms idle with 20 clients, < 500 ms during ingest, 0 timeouts.
+200 ms idle with 20 clients, < 500 ms during ingest, 0 timeouts. By default each client
+asks again as soon as it has its answer (a closed loop: the server's saturation, which
+on two cores is set by CPU per request); --think gives each a mean reading time
+between clicks, as a desk's analysts have.
 
     .venv/bin/python -m bench.web_load --items 1000 --clients 20 --seconds 30 --during-import
     .venv/bin/python -m bench.web_load --data-dir /tmp/big --database-url postgresql+psycopg://… \
@@ -131,9 +134,12 @@ def walk(
     samples: dict[str, list[float]],
     errors: dict[str, int],
     lock: threading.Lock,
+    think: float = 0.0,
 ) -> None:
     names = [n for n in pages if n != "write"]
     while time.monotonic() < until:
+        if think:  # a person reads the page before the next click
+            time.sleep(rng.expovariate(1.0 / think))
         name = "write" if "write" in pages and rng.random() < writes else rng.choice(names)
         started = time.perf_counter()
         try:
@@ -153,7 +159,9 @@ def walk(
             errors[name] += not ok
 
 
-def load(base: str, clients: int, seconds: float, writes: float) -> dict[str, object]:
+def load(
+    base: str, clients: int, seconds: float, writes: float, think: float = 0.0
+) -> dict[str, object]:
     sessions = [login(base) for _ in range(clients)]
     pages = targets(sessions[0])
     samples: dict[str, list[float]] = defaultdict(list)
@@ -163,7 +171,7 @@ def load(base: str, clients: int, seconds: float, writes: float) -> dict[str, ob
     threads = [
         threading.Thread(
             target=walk,
-            args=(c, pages, until, writes, random.Random(i), samples, errors, lock),
+            args=(c, pages, until, writes, random.Random(i), samples, errors, lock, think),
         )
         for i, c in enumerate(sessions)
     ]
@@ -217,6 +225,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2, help="web processes")
     parser.add_argument("--writes", type=float, default=0.05, help="share of requests that write")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a client reads a page before the next (0: ask again at once)",
+    )
     parser.add_argument("--during-import", action="store_true")
     parser.add_argument("--import-lines", type=int, default=50_000)
     parser.add_argument("--analyse", action="store_true", help="analyse beside the import")
@@ -241,8 +255,11 @@ def main() -> None:
     )
     try:
         wait_until_up(base)
-        console.print(f"{args.clients} clients, {args.workers} web processes, {args.seconds:.0f} s")
-        report("idle", load(base, args.clients, args.seconds, args.writes))
+        console.print(
+            f"{args.clients} clients, {args.workers} web processes, {args.seconds:.0f} s, "
+            f"think time {args.think:g} s"
+        )
+        report("idle", load(base, args.clients, args.seconds, args.writes, args.think))
         if args.during_import:
             export = data_dir / "web_load_import.jsonl"
             import_file(export, args.import_lines, str(port))
@@ -263,7 +280,7 @@ def main() -> None:
                 workers.append(("analyse", yuqing(data_dir, *analyse, stdout=subprocess.DEVNULL)))
             try:
                 title = "during import" + (" and analysis" if args.analyse else "")
-                report(title, load(base, args.clients, args.seconds, args.writes))
+                report(title, load(base, args.clients, args.seconds, args.writes, args.think))
             finally:
                 for name, worker in workers:
                     console.print(f"  {name} still running: {worker.poll() is None}")
