@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -153,7 +154,16 @@ def find_items(session: Session, query: ItemQuery, page: int | None = None) -> I
 
 def topic_names(topics: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
     """The configured taxonomy's topics (settings.topics), or the built-in one's."""
-    return (Taxonomy.from_mapping(topics) if topics else Taxonomy.default()).names
+    if any(isinstance(seeds, str) for seeds in topics.values()):  # refused, with the reason
+        return Taxonomy.from_mapping(topics).names
+    return _topic_names(tuple((name, tuple(seeds)) for name, seeds in topics.items()))
+
+
+@lru_cache(maxsize=8)
+def _topic_names(topics: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str, ...]:
+    # Kept: building the taxonomy (its seeds) for a drop-down cost each list page 10 ms.
+    mapping = dict(topics)
+    return (Taxonomy.from_mapping(mapping) if mapping else Taxonomy.default()).names
 
 
 def filter_choices(
