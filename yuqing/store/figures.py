@@ -20,6 +20,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, delete, func, insert, literal_column, or_, select
@@ -57,8 +58,11 @@ def hour_key(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H")
 
 
+@lru_cache(maxsize=4096)
 def hour_start(key: str) -> datetime:
-    return datetime.strptime(key, "%Y-%m-%d %H").replace(tzinfo=UTC)
+    # Cut by position, and kept: strptime for a week's 500 rows was a fifth of the overview.
+    year, month, day, hour = int(key[0:4]), int(key[5:7]), int(key[8:10]), int(key[11:13])
+    return datetime(year, month, day, hour, tzinfo=UTC)
 
 
 def hour_of(session: Session) -> ColumnElement[str]:
