@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 
+from yuqing.analyse.boundaries import use_desk_boundaries
 from yuqing.analyse.bursts import raise_burst_alerts
 from yuqing.analyse.pipeline import analyse
 from yuqing.analyse.shared_fold import analyse_shared
@@ -76,6 +77,7 @@ class Jobs:
     def __init__(self, settings: Settings, db: Database, huey: Huey | None = None) -> None:
         self.settings = settings
         self.db = db
+        use_desk_boundaries(settings.map_boundaries_dir)  # for the reports' maps
         self.huey = huey or make_huey(settings)
         self._local = threading.local()
         self.instance = uuid.uuid4().hex[:8]  # tells two Jobs of one thread apart
