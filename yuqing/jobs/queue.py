@@ -30,6 +30,7 @@ from yuqing.analyse.boundaries import use_desk_boundaries
 from yuqing.analyse.bursts import raise_burst_alerts
 from yuqing.analyse.pipeline import analyse
 from yuqing.analyse.shared_fold import analyse_shared
+from yuqing.analyse.term_background import refresh_background
 from yuqing.analyse.topics import Taxonomy
 from yuqing.analyse.warm import WarmContext
 from yuqing.collect.fetch import Fetcher, FetchPolicy
@@ -201,7 +202,15 @@ class Jobs:
         metrics.ANALYSED.inc(analysed)
         with self.db.transaction() as session:
             raise_burst_alerts(session, utcnow(), self.settings.tz)
+        self._count_background()
         return analysed
+
+    def _count_background(self) -> None:
+        """The key terms' background, counted here when stale so no page counts it."""
+        try:
+            refresh_background(self.db, utcnow())
+        except Exception:  # pages count one themselves meanwhile
+            logger.exception("the key-term background was not counted")
 
     def _alert(self, key: str, title: str, problem: str) -> None:
         try:
