@@ -86,18 +86,18 @@ def test_mentions_in_one_district_draw_its_towns_when_the_desk_supplies_them(
 
 def test_a_desk_file_replaces_the_packaged_one_of_its_code(tmp_path: Path) -> None:
     packaged = tmp_path / "packaged"
-    write(packaged, "150200.json", collection(feature(150203, "昆都仑区")))
-    desk = tmp_path / "desk"
-    write(desk, "150200.json", collection(feature(150203, "昆区"), feature(150204, "青山区", 0.1)))
+    write(packaged, "150200.json", collection(feature(150203, "昆都仑区"), feature(150204, "青山区")))
+    desk = tmp_path / "desk"  # the desk's own drawing of its city: one district, renamed
+    write(desk, "150200.json", collection(feature(150203, "昆区")))
     drawn_with = Boundaries.with_desk_folder(desk, packaged)
     assert drawn_with.path("150200") == desk / "150200.json"
     names = [f["properties"]["name"] for f in (drawn_with.geojson("150200") or {})["features"]]
-    assert names == ["昆区", "青山区"]
+    assert names == ["昆区"]
     mentions = [Mention("150203", "昆都仑区", 2), Mention("150204", "青山区", 1)]
-    assert [r.code for r in place_map(mentions, (), drawn_with).regions] == ["150203", "150204"]
-    only_packaged = place_map(mentions, (), Boundaries(packaged=packaged))
-    assert [r.code for r in only_packaged.regions] == ["150203"]  # 青山区 is not drawn there
-    assert only_packaged.unmapped == 1
+    mine = place_map(mentions, (), drawn_with)
+    assert [r.code for r in mine.regions] == ["150203"] and mine.unmapped == 1
+    packaged_only = place_map(mentions, (), Boundaries(packaged=packaged))
+    assert [r.code for r in packaged_only.regions] == ["150203", "150204"]
 
 
 def test_codes_no_registry_knows_map_inside_the_desks_own_divisions(tmp_path: Path) -> None:

@@ -121,13 +121,14 @@ def place_map(
     if not known:
         return PlaceMap(None, "", (), total)
     map_code, level, region_of = _choose(known, drawn_with)
-    drawable = drawn_with.region_codes(map_code)
-    if not drawable:  # boundaries not installed: the table only
+    if drawn_with.path(map_code) is None:  # boundaries not installed: the table only
         return PlaceMap(None, "", (), total)
+    # A desk's file draws the regions it holds, a packaged one the registered codes.
+    drawable = drawn_with.region_codes(map_code)
     counts: Counter[str] = Counter()
     for m in known:
         region = region_of(m.code)
-        if region in drawable:
+        if region is not None and (region in drawable if drawable else province_of(region)):
             counts[region] += m.count
     regions = tuple(
         Region(code, n, any(within(j, code) or within(code, j) for j in own))
