@@ -244,7 +244,10 @@ def terms_of(
     query = select(Item.text_norm).where(*where)
     if originals_only:
         query = query.where(Item.duplicate_of_id.is_(None))
-    texts = session.scalars(query.order_by(Item.id.desc()).limit(TERMS_CAP)).all()
+    # Newest by time, as the published-time index reads a period backwards and stops at
+    # the cap; by id, a week of a 100k desk was read whole and sorted (0.18 s of 0.2 s).
+    newest = (Item.published_at.desc(), Item.id.desc())
+    texts = session.scalars(query.order_by(*newest).limit(TERMS_CAP)).all()
     return key_terms(texts, stream_background(session), exclude=exclude, limit=limit)
 
 
