@@ -42,6 +42,7 @@ def write(folder: Path, name: str, data: object) -> Path:
 # A district (150203, 昆都仑区) whose 街道 no registry package has, and a fictional city.
 TOWNS = collection(feature(150203001, "林荫路街道"), feature("150203002", "昆北街道", 0.1))
 CITY = collection(feature(990202, "东城区"), feature(990207, "昆都仑区", 0.1))
+CITY_150200 = collection(feature(150203, "昆都仑区"), feature(150204, "青山区", 0.1))
 
 
 def test_a_desk_folder_is_read_over_the_packaged_one(tmp_path: Path) -> None:
@@ -53,7 +54,8 @@ def test_a_desk_folder_is_read_over_the_packaged_one(tmp_path: Path) -> None:
     found = Boundaries.with_desk_folder(desk, packaged)
     assert found.path("150203") == desk / "150203.json"
     assert found.path("150200") == packaged / "150200.json"
-    assert found.region_codes("150203") == {"150203001", "150203002"}
+    assert found.region_codes("150203") == frozenset({"150203001", "150203002"})
+    assert found.region_codes("150200") is None  # a packaged file: the registered codes
     assert found.path("150204") is None and found.geojson("150204") is None
 
 
@@ -61,7 +63,7 @@ def test_mentions_in_one_district_draw_its_towns_when_the_desk_supplies_them(
     tmp_path: Path,
 ) -> None:
     packaged = tmp_path / "packaged"
-    write(packaged, "150200.json", collection(feature(150203, "昆都仑区"), feature(150204, "青山区")))
+    write(packaged, "150200.json", CITY_150200)
     write(tmp_path / "desk", "150203.json", TOWNS)
     drawn_with = Boundaries.with_desk_folder(tmp_path / "desk", packaged)
     mentions = [
@@ -86,7 +88,7 @@ def test_mentions_in_one_district_draw_its_towns_when_the_desk_supplies_them(
 
 def test_a_desk_file_replaces_the_packaged_one_of_its_code(tmp_path: Path) -> None:
     packaged = tmp_path / "packaged"
-    write(packaged, "150200.json", collection(feature(150203, "昆都仑区"), feature(150204, "青山区")))
+    write(packaged, "150200.json", CITY_150200)
     desk = tmp_path / "desk"  # the desk's own drawing of its city: one district, renamed
     write(desk, "150200.json", collection(feature(150203, "昆区")))
     drawn_with = Boundaries.with_desk_folder(desk, packaged)
@@ -191,7 +193,7 @@ def test_the_setting_is_taken_into_use_when_the_app_starts(
         geo = boundary("990200")
         assert geo is not None and len(geo["features"]) == 2
         write(tmp_path / "desk", "990207.json", collection(feature(150203, "别处")))
-        with pytest.raises(ConfigError, match="990207.json: feature 1"):
+        with pytest.raises(ConfigError, match=r"990207\.json: feature 1"):
             create_app(settings, sqlite_db)  # a malformed file stops the start
     finally:
         use_desk_boundaries(None)
