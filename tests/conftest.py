@@ -22,6 +22,7 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from yuqing.analyse.boundaries import use_desk_boundaries
 from yuqing.store.db import Database, normalise_url
 from yuqing.store.migrate import upgrade
 from yuqing.store.models import Base
@@ -98,6 +99,14 @@ def databases(pg_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
     maker = Databases(pg_server_url, tmp_path_factory.mktemp("db"))
     yield maker
     maker.close()
+
+
+@pytest.fixture(autouse=True)
+def _packaged_boundaries_after() -> Iterator[None]:
+    """A test that took a desk's map boundaries into use (an app, the demo) leaves the
+    process drawing with the packaged ones, as the next test expects."""
+    yield
+    use_desk_boundaries(None)
 
 
 @pytest.fixture(scope="session")

@@ -112,6 +112,13 @@ class Settings(BaseSettings):
         default_factory=list,
         description='Division codes of the desk\'s own area (涉我), e.g. ["150200"] for 包头市.',
     )
+    map_boundaries_dir: Path | None = Field(
+        None,
+        description="Folder of the desk's own map boundaries, for what the packaged ones lack "
+        "(街道/乡镇): GeoJSON FeatureCollections named by division code, each holding the "
+        "division's sub-regions (150203.json: 昆都仑区's towns, properties adcode and name); "
+        "a file replaces the packaged one of its code. Checked at start.",
+    )
     topics: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Topic taxonomy as {topic: [seed words]}; empty: the built-in epidemic one.",

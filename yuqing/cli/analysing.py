@@ -47,6 +47,7 @@ def analyse(
     from yuqing.analyse.bursts import raise_burst_alerts, replay_bursts
     from yuqing.analyse.context import build_context
     from yuqing.analyse.pipeline import analyse as run
+    from yuqing.analyse.term_background import refresh_background
     from yuqing.analyse.topics import Taxonomy
     from yuqing.store.types import utcnow
 
@@ -82,6 +83,7 @@ def analyse(
             spikes = replay_bursts(session, start, end, config.tz)
         else:
             spikes = raise_burst_alerts(session, utcnow(), config.tz)
+    refresh_background(db, utcnow(), max_age=0)  # the key terms' background, now
     console.print(
         f"analysed {summary.items} items: {summary.copies} copies folded, {summary.local} about "
         f"our area, {summary.rule_hits} rule hits, {summary.claim_candidates} claim candidates, "

@@ -38,13 +38,19 @@ def demo(
     The week's news and posts are published by a local feed server (RSS feeds, a news
     site, a partner list, export files, officers' e-mails) and collected from it by
     the real connectors, as a desk would collect them."""
+    from yuqing.analyse.boundaries import use_desk_boundaries
     from yuqing.collect.poll import PollReport
+    from yuqing.demo.boundaries import write_demo_boundaries
     from yuqing.demo.live import analyse_demo, load_live
     from yuqing.demo.scenario import build_scenario
 
     if data_dir.exists():
         shutil.rmtree(data_dir)
     config = demo_settings(data_dir)
+    assert config.map_boundaries_dir is not None
+    # The fictional city's own map boundaries, as a desk supplies its subdivisions'.
+    write_demo_boundaries(config.map_boundaries_dir)
+    use_desk_boundaries(config.map_boundaries_dir)
     db = Database(config.resolved_database_url())
     upgrade(db)
     password = password or secrets.token_urlsafe(9)
@@ -116,12 +122,15 @@ def demo(
 
 
 def demo_settings(data_dir: Path, **overrides: Any) -> Settings:
-    """The demo desk's settings: its fictional city on embedded SQLite in ``data_dir``."""
+    """The demo desk's settings: its fictional city on embedded SQLite in ``data_dir``,
+    its generated map boundaries in ``data_dir/boundaries``."""
+    from yuqing.demo.boundaries import FOLDER
     from yuqing.demo.live import DEMO_CITY_CODE
 
     return load_settings(
         data_dir=data_dir,
         database_url="",
+        map_boundaries_dir=data_dir / FOLDER,
         city_name="青岚市（演示）",
         jurisdiction=[DEMO_CITY_CODE],
         report_issuing_unit="青岚市疫情防控舆情工作专班",

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from yuqing.analyse.boundaries import use_desk_boundaries
 from yuqing.cli.common import console, open_database, settings
 from yuqing.errors import BadInput
 from yuqing.reports import workflow as wf
@@ -25,6 +26,12 @@ series_app = typer.Typer(no_args_is_help=True, help="Report series and their num
 app.add_typer(series_app, name="series")
 
 UserOption = Annotated[str, typer.Option("--user", "-u", help="Who does it (username).")]
+
+
+@app.callback()
+def _maps() -> None:
+    """Reports draw their maps with the desk's boundaries too (a bad file stops here)."""
+    use_desk_boundaries(settings().map_boundaries_dir)
 
 
 def _date(value: str | None, option: str) -> date | None:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from yuqing.analyse.bursts import replay_bursts
 from yuqing.analyse.context import build_context
 from yuqing.analyse.pipeline import AnalysisSummary, analyse
+from yuqing.analyse.term_background import refresh_background
 from yuqing.collect.fetch import Fetcher, FetchPolicy
 from yuqing.collect.ingest import IngestSummary, SourceInfo, ingest
 from yuqing.collect.poll import PollReport, poll_source
@@ -24,6 +25,7 @@ from yuqing.demo.load import load_network, load_people
 from yuqing.demo.scenario import Scenario
 from yuqing.demo.training import train_demo_models
 from yuqing.store.db import Database
+from yuqing.store.types import utcnow
 
 MAIL_SOURCE = "信息员邮箱（演示）"
 DEMO_CITY_CODE = "990200"  # the fictional 青岚市; its districts are 9902xx
@@ -177,4 +179,5 @@ def analyse_demo(
     end = scenario.start + timedelta(days=scenario.days)
     with db.transaction() as session:
         summary.spikes = len(replay_bursts(session, scenario.start, end))
+    refresh_background(db, utcnow(), max_age=0)  # as the schedule does after a fold
     return summary

@@ -3,8 +3,9 @@ official responses on the same timeline, key terms (词云), and the map of plac
 
 The spread of an event is computed from its items when asked (an event holds at most
 ``SPREAD_CAP`` posts here; a larger one is read from its newest posts and says so).
-Key terms compare a target set with a background sample of the stream, kept per
-process for ``BACKGROUND_TTL`` seconds, so a page does not re-read the stream.
+Key terms compare a target set with a background sample of the stream, counted ahead
+by the scheduled analysis (:mod:`yuqing.analyse.term_background`) and kept per process
+while the stored count stays the same, so a page does not re-read the stream.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 from yuqing.analyse.keyterms import Background, Term, key_terms
 from yuqing.analyse.place_map import Mention, PlaceMap, place_map
 from yuqing.analyse.spread import Spread, SpreadPost, analyse_spread
+from yuqing.analyse.term_background import sample_background, stored_at, stored_background
 from yuqing.errors import NotFound
 from yuqing.store.models import (
     Case,
@@ -41,11 +43,9 @@ from yuqing.text.pseudonyms import is_pseudonym
 LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
 SPREAD_CAP = 20_000
-# Key terms read the newest TERMS_CAP posts against BACKGROUND_SIZE of the stream: at
-# 1 M items the counts of a larger sample barely move, and reading it costs seconds.
+# Key terms read the newest TERMS_CAP posts against a background sample of the stream.
 TERMS_CAP = 1_500
-BACKGROUND_SIZE = 3_000
-BACKGROUND_TTL = 1800.0
+BACKGROUND_TTL = 1800.0  # a background counted here (none stored yet) is kept this long
 VIEW_TTL = 600.0  # a view's figures are kept this long unless its records change
 CHANNEL_LABELS = {
     "rss": "新闻订阅",
@@ -204,22 +204,24 @@ def _engine_key(session: Session) -> str:
 
 
 def stream_background(session: Session) -> Background:
-    """A sample of the stream's newest originals, kept for BACKGROUND_TTL seconds."""
+    """The background the scheduled analysis counted, read once per process while it
+    stays the same; a desk with none stored yet has it counted here (kept for
+    BACKGROUND_TTL seconds, or until one is stored)."""
+    counted_at = stored_at(session)
 
-    def sample() -> Background:
-        texts = session.scalars(
-            select(Item.text_norm)
-            .where(Item.duplicate_of_id.is_(None))
-            .order_by(Item.id.desc())
-            .limit(BACKGROUND_SIZE)
-        ).all()
-        background = Background.of(texts)
-        LOGGER.info(
-            "key-term background: %d posts, %d terms", background.docs, len(background.counts)
-        )
+    def load() -> Background:
+        background = stored_background(session) if counted_at is not None else None
+        if background is None:
+            background = sample_background(session)
+            LOGGER.info(
+                "key-term background sampled for this process (none stored yet): "
+                "%d posts, %d terms",
+                background.docs,
+                len(background.counts),
+            )
         return background
 
-    return cached(("background", _engine_key(session)), sample, BACKGROUND_TTL)
+    return cached(("background", _engine_key(session), counted_at), load, BACKGROUND_TTL)
 
 
 def forget_background() -> None:
@@ -242,7 +244,10 @@ def terms_of(
     query = select(Item.text_norm).where(*where)
     if originals_only:
         query = query.where(Item.duplicate_of_id.is_(None))
-    texts = session.scalars(query.order_by(Item.id.desc()).limit(TERMS_CAP)).all()
+    # Newest by time, as the published-time index reads a period backwards and stops at
+    # the cap; by id, a week of a 100k desk was read whole and sorted (0.18 s of 0.2 s).
+    newest = (Item.published_at.desc(), Item.id.desc())
+    texts = session.scalars(query.order_by(*newest).limit(TERMS_CAP)).all()
     return key_terms(texts, stream_background(session), exclude=exclude, limit=limit)
 
 

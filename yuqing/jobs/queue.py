@@ -26,9 +26,11 @@ from typing import Any, TypeVar
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 
+from yuqing.analyse.boundaries import use_desk_boundaries
 from yuqing.analyse.bursts import raise_burst_alerts
 from yuqing.analyse.pipeline import analyse
 from yuqing.analyse.shared_fold import analyse_shared
+from yuqing.analyse.term_background import refresh_background
 from yuqing.analyse.topics import Taxonomy
 from yuqing.analyse.warm import WarmContext
 from yuqing.collect.fetch import Fetcher, FetchPolicy
@@ -76,6 +78,7 @@ class Jobs:
     def __init__(self, settings: Settings, db: Database, huey: Huey | None = None) -> None:
         self.settings = settings
         self.db = db
+        use_desk_boundaries(settings.map_boundaries_dir)  # for the reports' maps
         self.huey = huey or make_huey(settings)
         self._local = threading.local()
         self.instance = uuid.uuid4().hex[:8]  # tells two Jobs of one thread apart
@@ -199,7 +202,15 @@ class Jobs:
         metrics.ANALYSED.inc(analysed)
         with self.db.transaction() as session:
             raise_burst_alerts(session, utcnow(), self.settings.tz)
+        self._count_background()
         return analysed
+
+    def _count_background(self) -> None:
+        """The key terms' background, counted here when stale so no page counts it."""
+        try:
+            refresh_background(self.db, utcnow())
+        except Exception:  # pages count one themselves meanwhile
+            logger.exception("the key-term background was not counted")
 
     def _alert(self, key: str, title: str, problem: str) -> None:
         try:

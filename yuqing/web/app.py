@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from yuqing import __version__
+from yuqing.analyse.boundaries import use_desk_boundaries
 from yuqing.config import Settings
 from yuqing.errors import NotAuthenticated, YuqingError
 from yuqing.store.db import Database
@@ -96,6 +97,7 @@ def create_app(settings: Settings, db: Database) -> FastAPI:
         # counted as the body streams in, whether or not it declares its length: 413
         max_body_size=settings.max_request_mb << 20,
     )
+    use_desk_boundaries(settings.map_boundaries_dir)  # the maps' (a bad file stops here)
     app.state.settings = settings
     app.state.db = db
     app.state.templates = make_templates(settings)

@@ -34,6 +34,7 @@ from yuqing.store.models.judgement import (
     Event,
     RuleHit,
     SavedView,
+    TermBackground,
     TriageNote,
     WatchRule,
 )
@@ -104,6 +105,7 @@ __all__ = [
     "TagChunk",
     "TallyEntry",
     "TallyMetric",
+    "TermBackground",
     "TriageNote",
     "Unit",
     "UnitKind",

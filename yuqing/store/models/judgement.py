@@ -63,6 +63,21 @@ class Event(CreatedAt, Base):
     )
 
 
+class TermBackground(Base):
+    """How many posts of a sample of the stream hold each candidate term: what key terms
+    (词云) are weighed against, computed by the scheduled analysis so that no page
+    request reads and counts the sample itself. ``newest_item_id``: the newest item
+    when it was counted (a stream with nothing newer needs no new count)."""
+
+    __tablename__ = "term_backgrounds"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    newest_item_id: Mapped[int | None] = mapped_column(BigIntId)
+    docs: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[dict[str, int]] = mapped_column(Json)
+
+
 class WatchRule(CreatedAt, Base):
     __tablename__ = "watch_rules"
 

@@ -32,7 +32,7 @@ from yuqing.web.params import Id, parse_date
 from yuqing.web.periods import resolve_period
 
 router = APIRouter()
-LEVEL_LABELS = {"province": "省份", "city": "地市", "district": "区县"}
+LEVEL_LABELS = {"province": "省份", "city": "地市", "district": "区县", "town": "乡镇街道"}
 
 
 def _event_context(session: ReadSession, settings: SettingsDep, event_id: int) -> dict[str, Any]:

