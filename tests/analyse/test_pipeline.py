@@ -11,12 +11,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from tests.analyse.conftest import LoadedWeeks
 from yuqing.analyse.context import build_context
 from yuqing.analyse.pipeline import analyse
-from yuqing.demo.desk_setup import seed_desk
-from yuqing.demo.load import load_scenario
 from yuqing.demo.rumours import STORYLINES
-from yuqing.demo.scenario import build_scenario
 from yuqing.store.db import Database
 from yuqing.store.models import Claim, ClaimMatch, Item, ItemPlace, ItemTopic, RuleHit, WatchRule
 
@@ -39,12 +37,8 @@ def table_counts(db: Database) -> dict[str, int]:
 
 
 @pytest.fixture
-def week(db: Database) -> Database:
-    scenario = build_scenario(seed=3, items=ITEMS)
-    load_scenario(db, scenario, secret="a" * 32, password="demo-password")
-    with db.transaction() as session:
-        seed_desk(session, scenario.start.date())
-    return db
+def week(db: Database, loaded_weeks: LoadedWeeks) -> Database:
+    return loaded_weeks.copy_into(db, seed=3, items=ITEMS)
 
 
 def test_the_week_is_analysed_and_a_rerun_changes_nothing(week: Database) -> None:

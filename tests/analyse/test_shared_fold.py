@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from tests.analyse.conftest import LoadedWeeks
 from yuqing.analyse.context import AnalysisContext, build_context
 from yuqing.analyse.item_rows import read_rows
 from yuqing.analyse.pipeline import ALL_STAGES, analyse
@@ -22,9 +23,6 @@ from yuqing.analyse.tag_store import (
     waiting_tags,
     write_tags,
 )
-from yuqing.demo.desk_setup import seed_desk
-from yuqing.demo.load import load_scenario
-from yuqing.demo.scenario import build_scenario
 from yuqing.store.db import Database
 from yuqing.store.models import (
     ClaimMatch,
@@ -42,12 +40,8 @@ DEMO_CITY = "990200"
 
 
 @pytest.fixture
-def week(db: Database) -> Database:
-    scenario = build_scenario(seed=5, items=ITEMS)
-    load_scenario(db, scenario, secret="a" * 32, password="demo-password")
-    with db.transaction() as session:
-        seed_desk(session, scenario.start.date())
-    return db
+def week(db: Database, loaded_weeks: LoadedWeeks) -> Database:
+    return loaded_weeks.copy_into(db, seed=5, items=ITEMS)
 
 
 def context_of(db: Database) -> AnalysisContext:
