@@ -22,6 +22,7 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from tests.prepared import Prepared
 from yuqing.analyse.boundaries import use_desk_boundaries
 from yuqing.store.db import Database, normalise_url
 from yuqing.store.migrate import upgrade
@@ -118,6 +119,12 @@ def _migrated(databases: Databases) -> dict[str, Database]:
         upgrade(db)
         made[backend] = db
     return made
+
+
+@pytest.fixture(scope="session")
+def prepared(databases: Databases) -> Prepared:
+    """Rows many tests start from, filled once per backend and copied (tests/prepared.py)."""
+    return Prepared(databases)
 
 
 def empty_tables(db: Database) -> None:

@@ -11,7 +11,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from tests.analyse.conftest import LoadedWeeks
+from tests.analyse.conftest import week_copy
+from tests.prepared import Prepared
 from yuqing.analyse.context import build_context
 from yuqing.analyse.pipeline import analyse
 from yuqing.demo.rumours import STORYLINES
@@ -37,8 +38,8 @@ def table_counts(db: Database) -> dict[str, int]:
 
 
 @pytest.fixture
-def week(db: Database, loaded_weeks: LoadedWeeks) -> Database:
-    return loaded_weeks.copy_into(db, seed=3, items=ITEMS)
+def week(db: Database, prepared: Prepared) -> Database:
+    return week_copy(prepared, db, seed=3, items=ITEMS)
 
 
 def test_the_week_is_analysed_and_a_rerun_changes_nothing(week: Database) -> None:

@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from tests.analyse.conftest import LoadedWeeks
+from tests.analyse.conftest import week_copy
+from tests.prepared import Prepared
 from yuqing.analyse.context import AnalysisContext, build_context
 from yuqing.analyse.item_rows import read_rows
 from yuqing.analyse.pipeline import ALL_STAGES, analyse
@@ -40,8 +41,8 @@ DEMO_CITY = "990200"
 
 
 @pytest.fixture
-def week(db: Database, loaded_weeks: LoadedWeeks) -> Database:
-    return loaded_weeks.copy_into(db, seed=5, items=ITEMS)
+def week(db: Database, prepared: Prepared) -> Database:
+    return week_copy(prepared, db, seed=5, items=ITEMS)
 
 
 def context_of(db: Database) -> AnalysisContext:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.prepared import Prepared
 from yuqing.config import Settings, load_settings
 from yuqing.network.people import Grant, add_unit, add_user
 from yuqing.store.db import Database
@@ -49,7 +50,13 @@ def add_item(db: Database, text: str, n: int, **fields: object) -> int:
 
 
 @pytest.fixture
-def world(db: Database) -> World:
+def world(db: Database, prepared: Prepared) -> World:
+    """The desk on ``db``; filled once per backend, copied per test (ids are the same)."""
+    made = prepared.copy_into(db, "desk-world", fill_world)
+    return replace(made, db=db, items=list(made.items))  # a list of its own per test
+
+
+def fill_world(db: Database) -> World:
     with db.transaction() as session:
         city = add_unit(session, "测试市", "city", code="990100")
         health = add_unit(session, "市卫生健康委员会", "department", parent=city)

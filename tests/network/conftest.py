@@ -3,12 +3,13 @@ an officer and a department."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.prepared import Prepared
 from yuqing.network.people import Grant, add_unit, add_user
 from yuqing.network.scope import Reach
 from yuqing.store.db import Database
@@ -45,7 +46,12 @@ class Net:
 
 
 @pytest.fixture
-def net(db: Database) -> Net:
+def net(db: Database, prepared: Prepared) -> Net:
+    """The network on ``db``; filled once per backend, copied per test (ids are the same)."""
+    return replace(prepared.copy_into(db, "network", fill_net), db=db)
+
+
+def fill_net(db: Database) -> Net:
     with db.transaction() as session:
         city = add_unit(session, "青岚市", "city", code="990200", created_at=SINCE)
         east = add_unit(session, "东城区", "district", parent=city, code="990202", created_at=SINCE)

@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tests.prepared import Prepared
 from yuqing.collect.ingest import SourceInfo, ingest
 from yuqing.collect.records import RawItem
 from yuqing.config import Settings, load_settings
@@ -28,8 +29,14 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def web_db(sqlite_db: Database) -> Database:
-    with sqlite_db.transaction() as session:
+def web_db(sqlite_db: Database, prepared: Prepared) -> Database:
+    """Units, one user per role, a source and four items; filled once, copied per test."""
+    prepared.copy_into(sqlite_db, "web", fill_web_db)
+    return sqlite_db
+
+
+def fill_web_db(db: Database) -> None:
+    with db.transaction() as session:
         city = add_unit(session, "测试市", "city", code="990100")
         town = add_unit(session, "昆都仑区", "district", parent=city, code="990102")
         health = add_unit(session, "市卫生健康委员会", "department", parent=city)
@@ -45,11 +52,11 @@ def web_db(sqlite_db: Database) -> Database:
         session.add(
             Source(name="青岚日报", kind="rss", is_public_outlet=True, outlet_name="青岚日报")
         )
-    with sqlite_db.reading() as session:
+    with db.reading() as session:
         source = SourceInfo.of(session.query(Source).one())
     texts = ["昆都仑区核酸检测点排队很长", "昆都侖區口罩價格上漲", "感谢医护人员", "疫情防控通报"]
     ingest(
-        sqlite_db,
+        db,
         source,
         [
             RawItem(
@@ -62,7 +69,6 @@ def web_db(sqlite_db: Database) -> Database:
         ],
         secret="t" * 32,
     )
-    return sqlite_db
 
 
 @pytest.fixture
