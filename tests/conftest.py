@@ -163,6 +163,34 @@ def sqlite_db(_migrated: dict[str, Database]) -> Iterator[Database]:
     yield database
 
 
+# Files whose tests share a module fixture that takes seconds to minutes to build: with
+# pytest-xdist each goes whole to one process, so the fixture is built once, and, as a
+# unit of many tests, early. Every other test is handed out on its own, as with
+# `--dist load`. (pytest-xdist's own `xdist_group` marks do nothing under pytest 9.)
+ONE_PROCESS_FILES = frozenset(
+    {
+        "tests/analyse/test_models.py",  # every model's figures on real data
+        "tests/browser/test_demo_pages.py",  # a demo desk served for six roles
+        "tests/demo/test_load.py",  # a live-loaded demo week per backend
+        "tests/demo/test_scenario.py",  # a 5,000-item scenario
+        "tests/web/test_overview.py",  # an analysed demo week
+    }
+)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getvalue("dist") != "load":
+        return None  # another --dist asked for by name
+    from xdist.scheduler import LoadScopeScheduling  # type: ignore[import-untyped]
+
+    class OneProcessFiles(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path in ONE_PROCESS_FILES else nodeid
+
+    return OneProcessFiles(config, log)
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.when != "call" and not (report.when == "setup" and report.outcome != "passed"):
         return

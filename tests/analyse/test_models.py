@@ -15,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.eval_models import DEFAULT_DATA, evaluate_all
 from yuqing.analyse.labelled import read_labelled, read_names
 from yuqing.analyse.models import FORMAT, TextModel, cross_validate, evaluate, score
 from yuqing.errors import BadInput
@@ -276,7 +275,6 @@ def test_score_handles_never_predicted_classes() -> None:
 # reason (the explicit flag; the commit that lowers it names it too).
 
 REPO = Path(__file__).resolve().parents[2]
-CACHE = REPO / ".pytest_cache" / "yuqing" / "eval_models.json"
 
 
 def load_floors_file() -> dict[str, Any]:
@@ -328,18 +326,12 @@ def test_floors_never_drop_without_the_flag() -> None:
     assert dropped == [], f"floors lowered without a 'lowered' entry: {dropped}"
 
 
-def test_figures_on_real_data_meet_floors() -> None:
-    # Five-fold CV of every model takes a few minutes on 2 cores; the figures are cached
-    # under a hash of the analysis code and the data, so a run without changes is free.
-    if not DEFAULT_DATA.is_dir():
-        pytest.skip(f"evaluation data directory missing: {DEFAULT_DATA}")
-    figures = evaluate_all(DEFAULT_DATA, folds=5, cache=CACHE)
+def test_figures_on_real_data_meet_floors(real_model_figures: dict[str, float]) -> None:
+    figures = real_model_figures
     for key, floor in load_floors().items():
         assert figures[key] >= floor, f"{key} fell to {figures[key]:.4f}, below its floor {floor}"
 
 
-def test_polarity_model_no_worse_on_news_than_posts() -> None:
-    if not DEFAULT_DATA.is_dir():
-        pytest.skip(f"evaluation data directory missing: {DEFAULT_DATA}")
-    figures = evaluate_all(DEFAULT_DATA, folds=5, cache=CACHE)
+def test_polarity_model_no_worse_on_news_than_posts(real_model_figures: dict[str, float]) -> None:
+    figures = real_model_figures
     assert figures["desk_polarity_cv_news_accuracy"] >= figures["desk_polarity_cv_posts_accuracy"]
