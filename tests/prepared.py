@@ -16,7 +16,7 @@ from collections.abc import Callable
 from contextlib import closing
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
 from yuqing.store.db import Database
@@ -93,9 +93,29 @@ def _copy_postgresql(source: Database, target: Database) -> None:
     missing = present - NOT_COPIED - set(tables)
     assert not missing, f"tables the copy does not know about: {sorted(missing)}"
     with target.engine.begin() as conn:
+        # The rows the schema's own triggers wrote (figure_changes, say) are copied with
+        # the rest, so the triggers stay quiet while the copy goes in (table owners may).
+        triggered = _tables_with_triggers(conn)
+        for name in triggered:
+            conn.exec_driver_sql(f'ALTER TABLE "{name}" DISABLE TRIGGER USER')
         for name in tables:
             conn.exec_driver_sql(
                 f'INSERT INTO "{name}" OVERRIDING SYSTEM VALUE SELECT * FROM "{schema}"."{name}"'
             )
+        for name in triggered:
+            conn.exec_driver_sql(f'ALTER TABLE "{name}" ENABLE TRIGGER USER')
         for name, last_value in sequences:
             conn.execute(text("SELECT setval(:name, :value)"), {"name": name, "value": last_value})
+
+
+def _tables_with_triggers(conn: Connection) -> list[str]:
+    """Tables of the connection's schema with triggers of their own (not constraints')."""
+    return list(
+        conn.scalars(
+            text(
+                "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
+                " ORDER BY c.relname"
+            )
+        )
+    )
