@@ -72,13 +72,15 @@ def live(db: Database, kind: str, since: datetime, until: datetime) -> dict[str,
 
 def read(db: Database, kind: str, since: datetime, until: datetime) -> dict[str, int]:
     with db.reading() as s:
-        found = figures.totals(s, kind, since, until)
+        found = figures.totals(s, kind, figures.split(s, since, until))
     return {k: r.items for k, r in found.items() if r.items}
 
 
 def hourly(db: Database, since: datetime, until: datetime) -> set[FigureRow]:
     with db.reading() as s:
-        return {r for r in figures.hourly(s, "sentiment", since, until) if r.items}
+        return {
+            r for r in figures.hourly(s, "sentiment", figures.split(s, since, until)) if r.items
+        }
 
 
 def assert_agree(db: Database) -> None:

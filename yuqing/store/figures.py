@@ -223,6 +223,7 @@ class Split:
 
 
 def split(session: Session, since: datetime, until: datetime) -> Split:
+    """Cut [since, until) once; every kind of figure for the period reads the same cut."""
     first = _ceil_hour(since)
     end = until.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     if first >= end:
@@ -247,9 +248,8 @@ def _ceil_hour(moment: datetime) -> datetime:
     return floor if floor == moment else floor + HOUR
 
 
-def hourly(session: Session, kind: str, since: datetime, until: datetime) -> list[FigureRow]:
-    """One kind's figures per hour and key over [since, until)."""
-    part = split(session, since, until)
+def hourly(session: Session, kind: str, part: Split) -> list[FigureRow]:
+    """One kind's figures per hour and key over a period (as :func:`split` cut it)."""
     rows = count_items(session, kind, part.live)
     if part.first is not None:
         kept = session.execute(
@@ -265,10 +265,9 @@ def hourly(session: Session, kind: str, since: datetime, until: datetime) -> lis
     return rows
 
 
-def totals(session: Session, kind: str, since: datetime, until: datetime) -> dict[str, FigureRow]:
-    """One kind's figures per key over [since, until), summed over its hours (``hour``
-    is then the first hour counted; ``label`` the least one given)."""
-    part = split(session, since, until)
+def totals(session: Session, kind: str, part: Split) -> dict[str, FigureRow]:
+    """One kind's figures per key over a period (as :func:`split` cut it), summed over
+    its hours (``hour`` is then the first hour counted; ``label`` the least one given)."""
     summed: dict[str, FigureRow] = {}
     rows = count_items(session, kind, part.live)
     if part.first is not None:

@@ -89,13 +89,17 @@ def hour_counts(session: Session, period: Period, *where: ColumnElement[bool]) -
 
 
 def volume(
-    session: Session, period: Period, *where: ColumnElement[bool], links: bool = True
+    session: Session,
+    period: Period,
+    *where: ColumnElement[bool],
+    links: bool = True,
+    part: figures.Split | None = None,
 ) -> Volume:
     """The period's items per hour or day and sentiment; the whole stream's (no
     ``where``) is read from the kept hour figures."""
     if where:
         return build_volume(period, hour_counts(session, period, *where), links=links)
-    kept = figures.hourly(session, "sentiment", period.since, period.until)
+    kept = figures.hourly(session, "sentiment", part or cut(session, period))
     rows = [(r.start, r.key, r.items, r.local) for r in kept]
     return build_volume(period, rows, links=links)
 
@@ -261,26 +265,32 @@ def _top(found: dict[str, figures.FigureRow], limit: int) -> list[figures.Figure
     return sorted(rows, key=lambda r: (-r.items, r.key))[:limit]
 
 
-def topic_counts(session: Session, period: Period, limit: int = 20) -> list[Count]:
+def topic_counts(
+    session: Session, period: Period, limit: int = 20, part: figures.Split | None = None
+) -> list[Count]:
     """Items per (leading) topic, the same field the item list's topic filter uses."""
-    found = figures.totals(session, "topic", period.since, period.until)
+    found = figures.totals(session, "topic", part or cut(session, period))
     return [
         Count(r.key, r.key, r.items, period.items_link(topic=r.key)) for r in _top(found, limit)
     ]
 
 
-def top_places(session: Session, period: Period, limit: int = TOP) -> list[Count]:
+def top_places(
+    session: Session, period: Period, limit: int = TOP, part: figures.Split | None = None
+) -> list[Count]:
     """The places most items mention; the link lists the items that mention the place."""
-    found = figures.totals(session, "place", period.since, period.until)
+    found = figures.totals(session, "place", part or cut(session, period))
     return [
         Count(r.key, r.label or r.key, r.items, period.items_link(place=r.key))
         for r in _top(found, limit)
     ]
 
 
-def rule_counts(session: Session, period: Period, limit: int = 20) -> list[Count]:
+def rule_counts(
+    session: Session, period: Period, limit: int = 20, part: figures.Split | None = None
+) -> list[Count]:
     """Hits per watch rule on items published in the period; quiet enabled rules show 0."""
-    hits = figures.totals(session, "rule", period.since, period.until)
+    hits = figures.totals(session, "rule", part or cut(session, period))
     names = dict(
         session.execute(
             select(WatchRule.id, WatchRule.name).where(WatchRule.id.in_([int(k) for k in hits]))
@@ -312,13 +322,13 @@ class FactChecks:
     waiting_capped: bool = False  # more than WAITING_CAP wait
 
 
-def fact_checks(session: Session, period: Period) -> FactChecks:
+def fact_checks(session: Session, period: Period, part: figures.Split | None = None) -> FactChecks:
     waiting = ClaimMatch.status == "candidate"
     # All time grows with the data (half a million rows at a million items): counted
     # only up to the cap, as the lists count.
     first = select(ClaimMatch.item_id).where(waiting).limit(WAITING_CAP + 1).subquery()
     total = int(session.scalar(select(func.count()).select_from(first)) or 0)
-    recent = figures.totals(session, "claim", period.since, period.until).get("")
+    recent = figures.totals(session, "claim", part or cut(session, period)).get("")
     capped = total > WAITING_CAP
     return FactChecks(min(total, WAITING_CAP), recent.items if recent else 0, capped)
 
@@ -343,13 +353,18 @@ class Overview:
 
 
 def overview(session: Session, period: Period) -> Overview:
+    part = cut(session, period)  # which hours are kept: read once for every figure
     return Overview(
         period=period,
-        volume=volume(session, period),
+        volume=volume(session, period, part=part),
         events=hot_events(session, period),
         events_total=count_events(session, period),
-        topics=topic_counts(session, period),
-        places=top_places(session, period),
-        rules=rule_counts(session, period),
-        fact_checks=fact_checks(session, period),
+        topics=topic_counts(session, period, part=part),
+        places=top_places(session, period, part=part),
+        rules=rule_counts(session, period, part=part),
+        fact_checks=fact_checks(session, period, part=part),
     )
+
+
+def cut(session: Session, period: Period) -> figures.Split:
+    return figures.split(session, period.since, period.until)
